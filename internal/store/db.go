@@ -1,0 +1,148 @@
+// Package store keeps Yanxiu's data in SQL: hand-written, readable queries per
+// aggregate, one schema and one ordered set of migrations for SQLite and
+// PostgreSQL, with the few engine differences kept in Dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// DB is an open database. On SQLite it holds two pools, as pocketbase does: a
+// single-connection writer whose transactions begin IMMEDIATE (so writers
+// queue on the Go side instead of failing with SQLITE_BUSY) and a pool of
+// readers that WAL lets run beside it. On PostgreSQL both are the same pool.
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	Dialect Dialect
+	dsn     string // SQLite DSN without per-pool options, for backups
+}
+
+// Open connects by URL: "postgres://..." or "postgresql://..." selects
+// PostgreSQL; "sqlite:PATH", a bare path or "" (meaning DATA/yanxiu.db)
+// selects SQLite.
+func Open(ctx context.Context, dbURL, dataDir string) (*DB, error) {
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+		return openPostgres(ctx, dbURL)
+	}
+	path := strings.TrimPrefix(dbURL, "sqlite:")
+	if path == "" {
+		if dataDir == "" {
+			return nil, errors.New("no database: give --data DIR or --db URL")
+		}
+		path = filepath.Join(dataDir, "yanxiu.db")
+	}
+	return openSQLite(ctx, path)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	// busy_timeout comes first so the other pragmas wait instead of failing.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(ON)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+	dsn := "file:" + url.PathEscape(path) + "?" + pragmas
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	return &DB{write: w, read: r, Dialect: SQLite, dsn: dsn}, nil
+}
+
+func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	return &DB{write: db, read: db, Dialect: Postgres}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Kind names the engine, as /healthz reports it.
+func (db *DB) Kind() string { return string(db.Dialect) }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q runs the store's queries on a pool or inside a transaction; every query
+// method hangs off it, so the same code serves both.
+type Q struct {
+	q       querier
+	dialect Dialect
+	inTx    bool
+}
+
+// R returns queries on the reader pool, for pages and reports.
+func (db *DB) R() *Q { return &Q{q: db.read, dialect: db.Dialect} }
+
+// W returns queries on the writer pool outside a transaction, for single
+// statements that need no atomicity with others (such as touching a session).
+func (db *DB) W() *Q { return &Q{q: db.write, dialect: db.Dialect} }
+
+// Tx runs fn in a write transaction, committing when fn returns nil and
+// rolling back otherwise (or on panic), so a failure leaves nothing half-written.
+func (db *DB) Tx(ctx context.Context, fn func(q *Q) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(&Q{q: tx, dialect: db.Dialect, inTx: true}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Dialect returns the engine the queries run on.
+func (q *Q) Dialect() Dialect { return q.dialect }
