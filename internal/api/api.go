@@ -1,0 +1,149 @@
+// Package api serves Yanxiu's JSON API v1 under /api/v1/: the same objects
+// the HTML pages show (the caller, people, institutions, journal entries and
+// comments, the caller's events and access tokens), through the same service
+// layer, so that permissions cannot drift apart between the two edges.
+//
+// Callers authenticate with a personal access token in an
+// "Authorization: Bearer yx_..." header. The API never reads or sets cookies,
+// so a browser cannot be tricked into sending an authenticated request on a
+// user's behalf: there is no ambient credential, hence no CSRF protection is
+// needed (and none is applied) here, unlike the cookie-based HTML forms.
+//
+// Every answer is JSON. Lists answer {"items":[...],"total":N}; errors answer
+// {"error":{"code","message","fields"}} with messages in the language of the
+// Accept-Language header (zh-CN by default). apperr codes become HTTP
+// statuses here and nowhere else. The OpenAPI 3 document describing all of
+// it is served at /api/v1/openapi.json.
+package api
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/yanxiu/yanxiu/internal/i18n"
+	"github.com/yanxiu/yanxiu/internal/service"
+)
+
+// Prefix is where the API is mounted; the lead's mux routes "/api/v1/" here.
+const Prefix = "/api/v1"
+
+// DefaultMaxBodyBytes bounds request bodies when Options leave it zero.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configure the API handler.
+type Options struct {
+	Service *service.Service
+	Catalog *i18n.Catalog
+	Logger  *slog.Logger
+	// MaxBodyBytes bounds every request body; larger bodies get 413.
+	MaxBodyBytes int64
+}
+
+// API is the http.Handler for /api/v1/.
+type API struct {
+	svc     *service.Service
+	cat     *i18n.Catalog
+	log     *slog.Logger
+	maxBody int64
+	mux     *http.ServeMux
+	// patterns lists every registered pattern, so that a test can check the
+	// OpenAPI document against the real routes.
+	patterns []string
+}
+
+// New builds the API handler with its routes.
+func New(o Options) *API {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	a := &API{svc: o.Service, cat: o.Catalog, log: o.Logger, maxBody: o.MaxBodyBytes, mux: http.NewServeMux()}
+	a.routes()
+	return a
+}
+
+// routes lists every endpoint of the API in one place.
+func (a *API) routes() {
+	a.public("GET /api/v1/openapi.json", a.showOpenAPI)
+
+	a.private("GET /api/v1/me", a.showMe)
+	a.private("PATCH /api/v1/me", a.updateMe)
+	a.private("GET /api/v1/me/events", a.listMyEvents)
+	a.private("GET /api/v1/me/tokens", a.listMyTokens)
+	a.private("POST /api/v1/me/tokens", a.createToken)
+	a.private("DELETE /api/v1/me/tokens/{id}", a.revokeToken)
+
+	a.private("GET /api/v1/users", a.listUsers)
+	a.private("GET /api/v1/users/{username}", a.showUser)
+	a.private("GET /api/v1/users/{username}/journal", a.listUserEntries)
+
+	a.private("GET /api/v1/institutions", a.listInstitutions)
+	a.private("POST /api/v1/institutions", a.createInstitution)
+	a.private("GET /api/v1/institutions/{id}", a.showInstitution)
+
+	a.private("POST /api/v1/journal", a.createEntry)
+	a.private("GET /api/v1/journal/{id}", a.showEntry)
+	a.private("PATCH /api/v1/journal/{id}", a.updateEntry)
+	a.private("DELETE /api/v1/journal/{id}", a.deleteEntry)
+	a.private("GET /api/v1/journal/{id}/comments", a.listComments)
+	a.private("POST /api/v1/journal/{id}/comments", a.createComment)
+
+	// Anything else under the prefix answers in the JSON envelope rather
+	// than with the mux's plain-text 404 and 405.
+	a.mux.HandleFunc("/api/v1/", a.notFound)
+}
+
+// public registers a handler that needs no token.
+func (a *API) public(pattern string, h http.HandlerFunc) {
+	a.patterns = append(a.patterns, pattern)
+	a.mux.Handle(pattern, h)
+}
+
+// private registers a handler that runs only for a valid bearer token.
+func (a *API) private(pattern string, h authedHandler) {
+	a.patterns = append(a.patterns, pattern)
+	a.mux.Handle(pattern, a.authenticate(h))
+}
+
+// ServeHTTP answers one API request, turning a panic in a handler into the
+// JSON error envelope (a 500) instead of a dropped connection.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.log.Error("api panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+			a.writeError(w, r, errInternal)
+		}
+	}()
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	a.mux.ServeHTTP(w, r)
+}
+
+// methods are the HTTP methods the API's routes use, for the Allow header.
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete}
+
+// notFound answers unmatched requests: 405 with Allow when the path exists
+// under another method, 404 otherwise.
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "/api/v1/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		for _, m := range allow {
+			w.Header().Add("Allow", m)
+		}
+		a.writeError(w, r, errMethodNotAllowed)
+		return
+	}
+	a.writeError(w, r, errNoRoute)
+}
