@@ -1,0 +1,345 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/app"
+	"github.com/yanxiu/yanxiu/internal/apperr"
+	"github.com/yanxiu/yanxiu/internal/config"
+	"github.com/yanxiu/yanxiu/internal/demo"
+	"github.com/yanxiu/yanxiu/internal/i18n"
+	"github.com/yanxiu/yanxiu/internal/roster"
+	"github.com/yanxiu/yanxiu/internal/service"
+	"github.com/yanxiu/yanxiu/internal/stats/statcli"
+	"github.com/yanxiu/yanxiu/internal/store"
+)
+
+// parse reads defaults, the environment and then the flags into a Config.
+func parse(name string, args []string, stderr io.Writer, serve bool, extra func(fs *flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
+	cfg, err := config.FromEnvironment()
+	if err != nil {
+		return cfg, nil, err
+	}
+	fs := flag.NewFlagSet("yanxiu "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if serve {
+		cfg.ServeFlags(fs)
+	} else {
+		cfg.Flags(fs)
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, fs, err
+		}
+		return cfg, fs, errUsage
+	}
+	return cfg, fs, cfg.Validate()
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, _, err := parse("serve", args, stderr, true, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	a, err := app.Open(ctx, cfg, log, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var logins []demo.Login
+	if cfg.Demo {
+		res, err := demo.Seed(ctx, a.DB, demo.Options{Scale: demo.Scale(cfg.DemoScale), Seed: 1})
+		switch {
+		case errors.Is(err, demo.ErrNotEmpty):
+			log.Info("database already has data; demo seeding skipped")
+		case err != nil:
+			return fmt.Errorf("seed demo data: %w", err)
+		default:
+			logins = res.Logins
+		}
+	}
+	return a.Serve(ctx, nil, func(addr string) {
+		fmt.Fprintf(stdout, "Yanxiu is running at http://%s/ (database: %s)\n", addr, a.DB.Kind())
+		if cfg.Demo {
+			printLogins(stdout, logins)
+		}
+	})
+}
+
+func printLogins(w io.Writer, logins []demo.Login) {
+	if len(logins) == 0 {
+		fmt.Fprintln(w, "Demo logins: admin, district, school, teacher, expert, facilitator (password demo12345)")
+		return
+	}
+	fmt.Fprintln(w, "Demo logins (username / password):")
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-12s %-12s %s\n", l.Username, l.Password, l.Note)
+	}
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, _, err := parse("migrate", args, stderr, false, nil)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DBURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d (%s)\n", n, v, db.Kind())
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var scale string
+	var seed int64
+	cfg, _, err := parse("demo", args, stderr, false, func(fs *flag.FlagSet) {
+		fs.StringVar(&scale, "scale", "small", "small (seconds) or district (100,000 teachers, for benchmarks)")
+		fs.Int64Var(&seed, "seed", 1, "random seed; the same seed gives the same district")
+	})
+	if err != nil {
+		return err
+	}
+	if scale != "small" && scale != "district" {
+		return fmt.Errorf("--scale %q: want small or district", scale)
+	}
+	a, err := app.Open(ctx, cfg, newLogger(stderr, "warn"), app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := demo.Seed(ctx, a.DB, demo.Options{Scale: demo.Scale(scale), Seed: seed,
+		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d institutions, %d users, %d journal entries, %d events in %s\n",
+		res.Institutions, res.Users, res.Entries, res.Events, res.Elapsed.Round(1e6))
+	printLogins(stdout, res.Logins)
+	return nil
+}
+
+func cmdUserCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var username, password, role, name string
+	var inst int64
+	cfg, _, err := parse("user create", args, stderr, false, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "login name (3–32 lowercase letters, digits, . _ -)")
+		fs.StringVar(&password, "password", "", "password (at least 8 characters)")
+		fs.StringVar(&role, "role", "teacher", "admin, district_admin, school_admin, facilitator, expert or teacher")
+		fs.Int64Var(&inst, "institution", 0, "home institution `ID` (required except for admin)")
+		fs.StringVar(&name, "name", "", "display name")
+	})
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, newLogger(stderr, "warn"), app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Service.CreateUser(ctx, nil, service.NewUser{Username: username, Password: password,
+		Role: account.Role(role), InstitutionID: inst, Profile: service.Profile{DisplayName: name}})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var username, name string
+	cfg, _, err := parse("token create", args, stderr, false, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "user", "", "username the token acts as")
+		fs.StringVar(&name, "name", "command line", "label shown in the token list")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" {
+		return errors.New("--user is required")
+	}
+	a, err := app.Open(ctx, cfg, newLogger(stderr, "warn"), app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Service.UserByUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("user %q: %w", username, describe(err))
+	}
+	plain, _, err := a.Service.CreateToken(ctx, u, name)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stderr, "token for %s (shown once; store it safely):\n", u.Username)
+	fmt.Fprintln(stdout, plain)
+	return nil
+}
+
+func cmdImportRoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var inst int64
+	var dryRun, onlyValid bool
+	var lang string
+	cfg, fs, err := parse("import roster", args, stderr, false, func(fs *flag.FlagSet) {
+		fs.Int64Var(&inst, "institution", 0, "institution `ID` the people belong to")
+		fs.BoolVar(&dryRun, "dry-run", false, "show what would change and write nothing")
+		fs.BoolVar(&onlyValid, "only-valid", false, "import the valid rows even when some rows have errors")
+		fs.StringVar(&lang, "lang", "zh-CN", "language of messages: zh-CN or en")
+	})
+	if err != nil {
+		return err
+	}
+	if inst == 0 || fs.NArg() != 1 {
+		return errors.New("usage: yanxiu import roster --institution ID [--dry-run] [--only-valid] FILE")
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sheet, err := roster.Parse(f, path, roster.Options{})
+	if err != nil {
+		if e, ok := apperr.As(err); ok {
+			return errors.New(cat.T(lang, e.Key, argList(e.Args)...))
+		}
+		return err
+	}
+	a, err := app.Open(ctx, cfg, newLogger(stderr, "warn"), app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var res *service.RosterResult
+	if dryRun {
+		res, err = a.Service.PreviewRoster(ctx, nil, inst, sheet)
+	} else {
+		res, err = a.Service.ImportRoster(ctx, nil, inst, sheet, path, onlyValid)
+	}
+	if res != nil {
+		for _, l := range res.Lines {
+			for _, e := range l.Errors {
+				args := make([]any, 0, 2*len(e.Args))
+				for k, v := range e.Args {
+					args = append(args, k, v)
+				}
+				fmt.Fprintf(stderr, "row %d, %s: %s\n", e.Row, cat.T(lang, roster.ColumnMessageKey(e.Column)), cat.T(lang, e.Code, args...))
+			}
+		}
+		for _, u := range res.Sheet.Unknown {
+			fmt.Fprintf(stderr, "unknown column ignored: %s\n", u)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, service.ErrRosterHasErrors) {
+			return fmt.Errorf("%d row(s) have errors; nothing was imported (use --only-valid to import the others)", res.Invalid)
+		}
+		return describe(err)
+	}
+	verb := "imported"
+	if dryRun {
+		verb = "dry run, nothing written"
+	}
+	fmt.Fprintf(stdout, "%s: %d created, %d updated, %d unchanged, %d skipped\n", verb, res.Created, res.Updated, res.Unchanged, res.Invalid)
+	if !dryRun {
+		for _, l := range res.Lines {
+			if l.Password != "" {
+				fmt.Fprintf(stdout, "%s\t%s\n", l.Row.Username, l.Password)
+			}
+		}
+	}
+	return nil
+}
+
+func argList(m map[string]any) []any {
+	out := make([]any, 0, 2*len(m))
+	for k, v := range m {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var out string
+	cfg, _, err := parse("backup", args, stderr, false, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", "`file` to write the copy to (must not exist)")
+	})
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		return errors.New("--out FILE is required")
+	}
+	db, err := store.Open(ctx, cfg.DBURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", out)
+	return nil
+}
+
+func cmdStats(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if code := statcli.Run(args, stdout, stderr); code != 0 {
+		return errSilent
+	}
+	return nil
+}
+
+// errSilent reports failure when the subcommand already printed its reason.
+var errSilent = errors.New("failed")
+
+// describe renders a service error for the terminal in English.
+func describe(err error) error {
+	e, ok := apperr.As(err)
+	if !ok {
+		return err
+	}
+	cat, cerr := i18n.Load()
+	if cerr != nil {
+		return err
+	}
+	msg := cat.T("en", e.Key, argList(e.Args)...)
+	var parts []string
+	for f, fe := range e.Fields {
+		parts = append(parts, f+": "+cat.T("en", fe.Key, argList(fe.Args)...))
+	}
+	if len(parts) > 0 {
+		msg += " (" + strings.Join(parts, "; ") + ")"
+	}
+	return errors.New(msg)
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/apperr"
+	"github.com/yanxiu/yanxiu/internal/i18n"
+	"github.com/yanxiu/yanxiu/internal/journal"
+	"github.com/yanxiu/yanxiu/internal/markup"
+)
+
+// entryCard is what the entry-card partial needs: an entry and the page for translations.
+type entryCard struct {
+	P *Page
+	E *journal.Entry
+}
+
+//go:embed templates
+var templateFiles embed.FS
+
+// parsePages parses every page template together with the layout and the
+// shared partials, once, at start.
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	shared := []string{"templates/layout.html", "templates/partials.html"}
+	entries, err := fs.Glob(templateFiles, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := make(map[string]*template.Template, len(entries))
+	for _, e := range entries {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/pages/"), ".html")
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, append(shared, e)...)
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// Page is the part of every view that the layout needs. Page views embed it,
+// so templates call {{.T "key"}} to translate in the request's language.
+type Page struct {
+	Title   string
+	Lang    string
+	User    *account.User
+	CSRF    string
+	Path    string
+	Flash   string
+	Errors  map[string]string // translated field errors
+	Message string            // translated form-level error
+	p       i18n.Printer
+	assets  Assets
+}
+
+// T translates a message key with alternating name/value arguments.
+func (p *Page) T(key string, args ...any) string { return p.p.T(key, args...) }
+
+// Asset returns the fingerprinted URL of a static file.
+func (p *Page) Asset(name string) string {
+	if p.assets == nil {
+		return "/static/" + name
+	}
+	return p.assets.Path(name)
+}
+
+// FieldError is the translated error of one form field, "" when none.
+func (p *Page) FieldError(field string) string { return p.Errors[field] }
+
+// Date formats a time for the page's language.
+func (p *Page) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(beijing)
+	if p.Lang == "en" {
+		return t.Format("2 Jan 2006 15:04")
+	}
+	return t.Format("2006年1月2日 15:04")
+}
+
+// beijing is the time zone dates are shown in: China Standard Time has no
+// daylight saving, so a fixed zone needs no tzdata on the server.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// page builds the Page of a request.
+func (s *Server) page(r *http.Request, titleKey string, args ...any) *Page {
+	ri := info(r)
+	p := &Page{Lang: ri.lang, User: ri.user, CSRF: ri.csrf, Path: r.URL.Path, p: s.cat.Printer(ri.lang), assets: s.assets}
+	if titleKey != "" {
+		p.Title = p.T(titleKey, args...)
+	}
+	return p
+}
+
+// pager is a view's pagination.
+type pager struct {
+	Page, Pages, Total int
+	PrevURL, NextURL   string
+}
+
+func newPager(r *http.Request, page, perPage, total int) pager {
+	pg := pager{Page: page, Total: total, Pages: max(1, (total+perPage-1)/perPage)}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", fmt.Sprint(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		pg.PrevURL = link(page - 1)
+	}
+	if page < pg.Pages {
+		pg.NextURL = link(page + 1)
+	}
+	return pg
+}
+
+// pageParam reads ?page=N (1-based), clamping junk to 1.
+func pageParam(r *http.Request) int {
+	var n int
+	if _, err := fmt.Sscan(r.URL.Query().Get("page"), &n); err != nil || n < 1 || n > 100_000 {
+		return 1
+	}
+	return n
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, view); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+type errorView struct {
+	*Page
+	Status int
+}
+
+// renderError shows the error page with a translated message.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	p := s.page(r, "error.page_title")
+	p.Message = p.T(key)
+	s.render(w, r, status, "error", errorView{Page: p, Status: status})
+}
+
+// statusOf maps an error code to its HTTP status; this edge is the only
+// place that knows about HTTP.
+func statusOf(code apperr.Code) int {
+	switch code {
+	case apperr.Invalid:
+		return http.StatusUnprocessableEntity
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers a request whose service call failed with a non-form error:
+// a login redirect for the signed-out, an error page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+		return
+	}
+	e, ok := apperr.As(err)
+	if !ok {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "error.internal")
+		return
+	}
+	if e.Code == apperr.Unauthorized && currentUser(r) == nil && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.renderError(w, r, statusOf(e.Code), e.Key)
+}
+
+// formErrors translates an error's field errors into p; it reports false
+// when err is not a form error (the caller then uses fail).
+func formErrors(p *Page, err error) (int, bool) {
+	e, ok := apperr.As(err)
+	if !ok || len(e.Fields) == 0 && e.Code != apperr.Invalid && e.Code != apperr.RateLimited && e.Code != apperr.Unauthorized && e.Code != apperr.Conflict {
+		return 0, false
+	}
+	p.Errors = make(map[string]string, len(e.Fields))
+	for f, fe := range e.Fields {
+		p.Errors[f] = p.T(fe.Key, argList(fe.Args)...)
+	}
+	p.Message = p.T("form.has_errors")
+	if len(e.Fields) == 0 || e.Code == apperr.RateLimited {
+		p.Message = p.T(e.Key, argList(e.Args)...)
+	}
+	return statusOf(e.Code), true
+}
+
+func argList(m map[string]any) []any {
+	out := make([]any, 0, 2*len(m))
+	for k, v := range m {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// requireUser returns the signed-in user, or redirects to the login page.
+func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) *account.User {
+	u := currentUser(r)
+	if u == nil {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = "/"
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+	}
+	return u
+}
+
+// flash stores a one-time message key shown on the next page.
+func (s *Server) flash(w http.ResponseWriter, key string) { s.setCookie(w, flashCookie, key, 60) }
+
+// takeFlash reads and clears the flash message into p.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request, p *Page) {
+	if c, err := r.Cookie(flashCookie); err == nil && c.Value != "" {
+		if s.cat.Has(p.Lang, c.Value) {
+			p.Flash = p.T(c.Value)
+		}
+		s.clearCookie(w, flashCookie)
+	}
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"avatarURL": func(u *account.User) string {
+			if u == nil || u.AvatarKey == "" {
+				return ""
+			}
+			return "/avatars/" + u.AvatarKey
+		},
+		"initial": func(u *account.User) string {
+			for _, r := range u.Name() {
+				return string(r)
+			}
+			return "?"
+		},
+		"derefTime": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
+		"excerpt": markup.Excerpt,
+		// sanitized marks HTML that markup.Render produced and bluemonday
+		// cleaned at write time; never use it on anything else.
+		"sanitized": func(s string) template.HTML { return template.HTML(s) },
+		"card":      func(p *Page, e *journal.Entry) entryCard { return entryCard{P: p, E: e} },
+		"list":      func(xs ...string) []string { return xs },
+		"deref": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+	}
+}
