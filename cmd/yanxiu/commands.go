@@ -309,15 +309,48 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := db.Backup(ctx, out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", out)
+	// Check the copy: it must open and hold at least the rows the source had
+	// (the server may have written more since the snapshot, never fewer).
+	copyDB, err := store.Open(ctx, "sqlite:"+out, "")
+	if err != nil {
+		return fmt.Errorf("open backup: %w", err)
+	}
+	defer copyDB.Close()
+	counts, err := copyDB.TableCounts(ctx)
+	if err != nil {
+		return fmt.Errorf("check backup: %w", err)
+	}
+	var total int64
+	for _, n := range counts {
+		total += n
+	}
+	fmt.Fprintf(stdout, "backup written to %s (%d tables, %d rows)\n", out, len(counts), total)
 	return nil
 }
 
 func cmdStats(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	if code := statcli.Run(args, stdout, stderr); code != 0 {
+	if code := statcli.Run(withoutStorageFlags(args), stdout, stderr); code != 0 {
 		return errSilent
 	}
 	return nil
+}
+
+// withoutStorageFlags drops --data and --db (which every subcommand accepts,
+// so scripts can pass them uniformly) from arguments for a command that
+// reads only its input file.
+func withoutStorageFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--data" || a == "--db" || a == "-data" || a == "-db":
+			i++ // skip the value too
+		case strings.HasPrefix(a, "--data=") || strings.HasPrefix(a, "--db=") || strings.HasPrefix(a, "-data=") || strings.HasPrefix(a, "-db="):
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // errSilent reports failure when the subcommand already printed its reason.
