@@ -11,8 +11,7 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2Params are the argon2id cost parameters. Defaults follow RFC 9106's
-// second recommended option scaled to a 2-core server: 64 MiB, 3 passes.
+// Argon2Params are the argon2id cost parameters.
 type Argon2Params struct {
 	Memory  uint32 // KiB
 	Time    uint32
@@ -21,8 +20,10 @@ type Argon2Params struct {
 	SaltLen uint32
 }
 
-// DefaultArgon2 is used for real accounts.
-var DefaultArgon2 = Argon2Params{Memory: 64 * 1024, Time: 3, Threads: 2, KeyLen: 32, SaltLen: 16}
+// DefaultArgon2 is used for real accounts: OWASP's recommended argon2id
+// minimum (19 MiB, 2 passes, 1 lane). It keeps a login near 30 ms on a 2-core
+// server, so a roster import of a whole school's staff stays interactive.
+var DefaultArgon2 = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
 
 // FastArgon2 is for demo data and tests, where thousands of hashes would
 // otherwise take minutes; the encoded hash records its parameters, so a

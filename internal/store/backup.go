@@ -42,3 +42,36 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 	}
 	return nil
 }
+
+// TableCounts returns the number of rows of every table of the schema, so a
+// backup can be checked against its source.
+func (db *DB) TableCounts(ctx context.Context) (map[string]int64, error) {
+	list := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+	if db.Dialect == Postgres {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
+	}
+	rows, err := db.read.QueryContext(ctx, list)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	counts := make(map[string]int64, len(names))
+	for _, n := range names {
+		var c int64
+		// Table names come from the catalogue, not from users.
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+n).Scan(&c); err != nil {
+			return nil, fmt.Errorf("count %s: %w", n, err)
+		}
+		counts[n] = c
+	}
+	return counts, nil
+}

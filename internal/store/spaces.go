@@ -15,12 +15,16 @@ import (
 const spaceColumns = `s.id, s.kind, s.level, COALESCE(s.parent_id, 0), s.path, s.name, s.code, s.description,
 	s.location, s.visibility, s.modules, COALESCE(s.owner_id, 0), s.member_count, s.created_at, s.updated_at`
 
-func scanSpace(r rowScanner) (*space.Space, error) {
+func scanSpace(r rowScanner) (*space.Space, error) { return scanSpaceWith(r) }
+
+// scanSpaceWith reads spaceColumns, then any extra columns into extra.
+func scanSpaceWith(r rowScanner, extra ...any) (*space.Space, error) {
 	var s space.Space
 	var modules string
 	var created, updated int64
-	if err := r.Scan(&s.ID, &s.Kind, &s.Level, &s.ParentID, &s.Path, &s.Name, &s.Code, &s.Description,
-		&s.Location, &s.Visibility, &modules, &s.OwnerID, &s.MemberCount, &created, &updated); err != nil {
+	dest := append([]any{&s.ID, &s.Kind, &s.Level, &s.ParentID, &s.Path, &s.Name, &s.Code, &s.Description,
+		&s.Location, &s.Visibility, &modules, &s.OwnerID, &s.MemberCount, &created, &updated}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
 	for _, m := range strings.Split(modules, ",") {
@@ -234,4 +238,14 @@ func (q *Q) Members(ctx context.Context, spaceID int64, limit, offset int) ([]Me
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// CountMembersWithRole counts a space's members holding a role.
+func (q *Q) CountMembersWithRole(ctx context.Context, spaceID int64, role space.MemberRole) (int, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM space_members WHERE space_id = $1 AND role = $2`, spaceID, role).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count %s members of %d: %w", role, spaceID, err)
+	}
+	return n, nil
 }
