@@ -20,6 +20,8 @@ type InstitutionInput struct {
 	Code        string
 	Description string
 	Location    string
+	// Modules switched on, on edit only (nil leaves them as they are).
+	Modules []space.Module
 }
 
 func (in *InstitutionInput) validate(f apperr.Fields) {
@@ -39,6 +41,28 @@ func (in *InstitutionInput) validate(f apperr.Fields) {
 	if in.Location != "" && !slices.Contains(space.Locations, in.Location) {
 		f.Add("location", "form.invalid")
 	}
+	for _, m := range in.Modules {
+		if !slices.Contains(space.Optional(space.Institution), m) {
+			f.Add("modules", "form.invalid_choice")
+		}
+	}
+}
+
+// withModules sets the optional modules of sp to on, keeping the others.
+func withModules(sp *space.Space, on []space.Module) []space.Module {
+	optional := space.Optional(sp.Kind)
+	var out []space.Module
+	for _, m := range sp.Modules {
+		if !slices.Contains(optional, m) {
+			out = append(out, m)
+		}
+	}
+	for _, m := range optional {
+		if slices.Contains(on, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // CreateInstitution adds an institution under parentID (0 for a root region,
@@ -111,6 +135,9 @@ func (s *Service) UpdateInstitution(ctx context.Context, actor *account.User, id
 		return nil, err
 	}
 	sp.Name, sp.Code, sp.Description, sp.Location, sp.UpdatedAt = in.Name, in.Code, in.Description, in.Location, s.Now()
+	if in.Modules != nil {
+		sp.Modules = withModules(sp, in.Modules)
+	}
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		if err := q.UpdateSpace(ctx, sp); err != nil {
 			return err
@@ -171,11 +198,15 @@ func (s *Service) Institution(ctx context.Context, viewer *account.User, id int6
 	if p.Children, p.ChildTotal, err = r.Children(ctx, sp.ID, 200, 0); err != nil {
 		return nil, err
 	}
-	if p.Members, err = r.Members(ctx, sp.ID, memberLimit, memberOffset); err != nil {
-		return nil, err
+	if sp.Has(space.ModMembers) {
+		if p.Members, err = r.Members(ctx, sp.ID, memberLimit, memberOffset); err != nil {
+			return nil, err
+		}
 	}
-	if p.Announcements, err = r.Announcements(ctx, sp.ID, 10); err != nil {
-		return nil, err
+	if sp.Has(space.ModAnnouncements) {
+		if p.Announcements, err = r.Announcements(ctx, sp.ID, 10); err != nil {
+			return nil, err
+		}
 	}
 	if p.CanManage, err = s.manages(ctx, viewer, sp.Path); err != nil {
 		return nil, err
@@ -208,6 +239,9 @@ func (s *Service) PostAnnouncement(ctx context.Context, actor *account.User, spa
 	}
 	if err := s.requireManage(ctx, actor, sp.Path); err != nil {
 		return nil, err
+	}
+	if !sp.Has(space.ModAnnouncements) {
+		return nil, apperr.New(apperr.Conflict, "space.module_off")
 	}
 	title, body = strings.TrimSpace(title), strings.TrimSpace(body)
 	f := apperr.Fields{}

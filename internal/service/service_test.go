@@ -101,6 +101,20 @@ func TestInstitutionPermissions(t *testing.T) {
 		if !strings.Contains(p.Announcements[0].BodyHTML, "<strong>周三</strong>") {
 			t.Fatalf("announcement not rendered: %q", p.Announcements[0].BodyHTML)
 		}
+		// Switching the announcements module off hides them and refuses new ones.
+		_, err = w.svc.UpdateInstitution(ctx, w.schoolAdm, w.school.ID, service.InstitutionInput{Name: "实验小学",
+			Modules: []space.Module{space.ModMembers}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.svc.PostAnnouncement(ctx, w.schoolAdm, w.school.ID, "通知", "内容")
+		wantCode(t, err, apperr.Conflict)
+		if p, _ := w.svc.Institution(ctx, w.teacher, w.school.ID, 50, 0); len(p.Announcements) != 0 || len(p.Members) == 0 {
+			t.Fatalf("module switch: %d announcements, %d members", len(p.Announcements), len(p.Members))
+		}
+		_, err = w.svc.UpdateInstitution(ctx, w.schoolAdm, w.school.ID, service.InstitutionInput{Name: "实验小学",
+			Modules: []space.Module{"journal"}})
+		wantCode(t, err, apperr.Invalid)
 	})
 }
 

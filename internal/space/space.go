@@ -79,6 +79,18 @@ const (
 	ModDiscussion    Module = "discussion"
 )
 
+// Optional returns the modules an owner may switch on or off for a kind of
+// space; the others are always on or not offered.
+func Optional(k Kind) []Module {
+	switch k {
+	case Institution:
+		return []Module{ModAnnouncements, ModMembers}
+	case Personal:
+		return []Module{ModTimeline}
+	}
+	return nil
+}
+
 // DefaultModules returns the modules a new space of the kind starts with.
 func DefaultModules(k Kind) []Module {
 	switch k {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/yanxiu/yanxiu/internal/service"
 	"github.com/yanxiu/yanxiu/internal/space"
@@ -83,6 +84,16 @@ func institutionInput(r *http.Request) service.InstitutionInput {
 		Description: r.PostFormValue("description"), Location: r.PostFormValue("location")}
 }
 
+// institutionEdit reads the edit form, which also switches modules.
+func institutionEdit(r *http.Request) service.InstitutionInput {
+	in := institutionInput(r)
+	in.Modules = []space.Module{}
+	for _, m := range r.PostForm["modules"] {
+		in.Modules = append(in.Modules, space.Module(m))
+	}
+	return in
+}
+
 func (s *Server) createChildInstitution(w http.ResponseWriter, r *http.Request) {
 	u := s.requireUser(w, r)
 	if u == nil {
@@ -115,9 +126,13 @@ func (s *Server) createChildInstitution(w http.ResponseWriter, r *http.Request) 
 
 type institutionEditView struct {
 	*Page
-	Space *space.Space
-	In    service.InstitutionInput
+	Space    *space.Space
+	In       service.InstitutionInput
+	Optional []space.Module
 }
+
+// ModuleOn reports whether a module is checked in the form.
+func (v institutionEditView) ModuleOn(m space.Module) bool { return slices.Contains(v.In.Modules, m) }
 
 func (s *Server) editInstitutionForm(w http.ResponseWriter, r *http.Request) {
 	u := s.requireUser(w, r)
@@ -134,7 +149,8 @@ func (s *Server) editInstitutionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	sp := v.I.Space
 	s.render(w, r, http.StatusOK, "institution_edit", institutionEditView{Page: v.Page, Space: sp,
-		In: service.InstitutionInput{Name: sp.Name, Code: sp.Code, Description: sp.Description, Location: sp.Location}})
+		In:       service.InstitutionInput{Name: sp.Name, Code: sp.Code, Description: sp.Description, Location: sp.Location, Modules: sp.Modules},
+		Optional: space.Optional(space.Institution)})
 }
 
 func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +163,7 @@ func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
-	in := institutionInput(r)
+	in := institutionEdit(r)
 	if _, err := s.svc.UpdateInstitution(r.Context(), u, id, in); err != nil {
 		p := s.page(r, "institution.edit")
 		status, ok := formErrors(p, err)
@@ -155,7 +171,8 @@ func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, status, "institution_edit", institutionEditView{Page: p, Space: &space.Space{ID: id}, In: in})
+		s.render(w, r, status, "institution_edit", institutionEditView{Page: p, Space: &space.Space{ID: id}, In: in,
+			Optional: space.Optional(space.Institution)})
 		return
 	}
 	s.flash(w, "flash.saved")
