@@ -1,7 +1,8 @@
 // Package api serves Yanxiu's JSON API v1 under /api/v1/: the same objects
 // the HTML pages show (the caller, people, institutions, journal entries and
-// comments, the caller's events and access tokens), through the same service
-// layer, so that permissions cannot drift apart between the two edges.
+// comments, the caller's events and access tokens, training communities with
+// their memberships and theme negotiation), through the same service layer,
+// so that permissions cannot drift apart between the two edges.
 //
 // Callers authenticate with a personal access token in an
 // "Authorization: Bearer yx_..." header. The API never reads or sets cookies,
@@ -91,6 +92,35 @@ func (a *API) routes() {
 	a.private("GET /api/v1/journal/{id}/comments", a.listComments)
 	a.private("POST /api/v1/journal/{id}/comments", a.createComment)
 
+	// --- Training communities: communities.go, memberships.go, themes.go ---
+	a.private("GET /api/v1/communities", a.listCommunities)
+	a.private("POST /api/v1/communities", a.createCommunity)
+	a.private("GET /api/v1/communities/{id}", a.showCommunity)
+	a.private("PATCH /api/v1/communities/{id}", a.updateCommunity)
+	a.private("POST /api/v1/communities/{id}/status", a.setCommunityStatus)
+
+	a.private("GET /api/v1/communities/{id}/members", a.listMembers)
+	a.private("PUT /api/v1/communities/{id}/members/{user_id}", a.setMemberRole)
+	a.private("DELETE /api/v1/communities/{id}/members/{user_id}", a.removeMember)
+	a.private("POST /api/v1/communities/{id}/join", a.joinCommunity)
+	a.private("POST /api/v1/communities/{id}/leave", a.leaveCommunity)
+	a.private("GET /api/v1/communities/{id}/requests", a.listJoinRequests)
+	a.private("POST /api/v1/communities/{id}/requests/{rid}", a.decideJoinRequest)
+	a.private("POST /api/v1/communities/{id}/invitations", a.inviteMembers)
+	a.private("POST /api/v1/communities/{id}/invite-links", a.createInviteLink)
+	a.private("POST /api/v1/invite-links/{token}/accept", a.acceptInviteLink)
+
+	a.private("GET /api/v1/communities/{id}/proposals", a.listProposals)
+	a.private("POST /api/v1/communities/{id}/proposals", a.createProposal)
+	a.private("GET /api/v1/proposals/{id}", a.showProposal)
+	a.private("POST /api/v1/proposals/{id}/comments", a.createProposalComment)
+	a.private("POST /api/v1/proposals/{id}/withdraw", a.withdrawProposal)
+	a.private("GET /api/v1/communities/{id}/rounds", a.listRounds)
+	a.private("POST /api/v1/communities/{id}/rounds", a.createRound)
+	a.private("POST /api/v1/rounds/{id}/votes", a.castVote)
+	a.private("POST /api/v1/communities/{id}/decisions", a.decideProposals)
+	// --- end of training communities ---
+
 	// Anything else under the prefix answers in the JSON envelope rather
 	// than with the mux's plain-text 404 and 405.
 	a.mux.HandleFunc("/api/v1/", a.notFound)
@@ -125,7 +155,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // methods are the HTTP methods the API's routes use, for the Allow header.
-var methods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete}
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // notFound answers unmatched requests: 405 with Allow when the path exists
 // under another method, 404 otherwise.

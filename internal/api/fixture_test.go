@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -41,6 +43,9 @@ type fixture struct {
 	// answered records operationId → statuses whose answers were checked
 	// against the document.
 	answered map[string]map[int]bool
+	// skew moves the service's clock ahead of the real one (nanoseconds),
+	// for deadlines; see advance.
+	skew atomic.Int64
 
 	district, school, group, otherDistrict, otherSchool *space.Space
 
@@ -56,7 +61,8 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, token: map[string]string{}, answered: map[string]map[int]bool{}}
-	f.svc = service.New(service.Options{DB: db, Argon2: account.FastArgon2})
+	f.svc = service.New(service.Options{DB: db, Argon2: account.FastArgon2,
+		Now: func() time.Time { return time.Now().Add(time.Duration(f.skew.Load())) }})
 	f.api = New(Options{Service: f.svc, Catalog: cat})
 	f.srv = httptest.NewServer(f.api)
 	t.Cleanup(f.srv.Close)
@@ -106,6 +112,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f.outsider = user("chenjing", "陈静", account.Teacher, f.otherSchool)
 	return f
 }
+
+// advance moves the service's clock forward by d, as if time had passed.
+func (f *fixture) advance(d time.Duration) { f.skew.Add(int64(d)) }
 
 func loadDocument(t testing.TB) *openapi3.T {
 	t.Helper()

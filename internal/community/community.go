@@ -34,9 +34,9 @@ type JoinPolicy string
 
 // Join policies.
 const (
-	Open       JoinPolicy = "open"
-	ByRequest  JoinPolicy = "request"
-	ByInvite   JoinPolicy = "invite"
+	Open      JoinPolicy = "open"
+	ByRequest JoinPolicy = "request"
+	ByInvite  JoinPolicy = "invite"
 )
 
 // JoinPolicies lists them for forms.

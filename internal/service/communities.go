@@ -30,9 +30,9 @@ const (
 	VerbVoted         event.Verb = "voted"
 	VerbRoundOpened   event.Verb = "round_opened"
 	VerbAdopted       event.Verb = "adopted"
-	ObjCommunity             = "community"
-	ObjProposal              = "theme_proposal"
-	ObjRound                 = "vote_round"
+	ObjCommunity                 = "community"
+	ObjProposal                  = "theme_proposal"
+	ObjRound                     = "vote_round"
 )
 
 // Access is what one person may do in one community.
@@ -77,6 +77,15 @@ func (s *Service) access(ctx context.Context, viewer *account.User, c *community
 			return a, err
 		}
 		a.Read = strings.HasPrefix(home.Path, inst.Path)
+	}
+	if !a.Read && viewer != nil {
+		// Someone invited by name may look before accepting, even into a
+		// private community or across institutions.
+		inv, err := s.db.R().OpenInvitationFor(ctx, c.Space.ID, viewer.ID, s.Now())
+		if err != nil {
+			return a, err
+		}
+		a.Read = inv != nil
 	}
 	a.Host = a.Role == community.RoleHost || manages
 	a.Lead = a.Host || a.Role == community.RoleFacilitator
@@ -237,7 +246,7 @@ func (s *Service) SetCommunityStatus(ctx context.Context, actor *account.User, i
 // Communities lists the communities a viewer may see: under an institution,
 // one person's, or all.
 func (s *Service) Communities(ctx context.Context, viewer *account.User, f store.CommunityFilter) ([]*community.Community, int, error) {
-	f.ViewerID, f.ViewerPaths = 0, nil
+	f.ViewerID, f.ViewerPaths, f.ManagedPaths = 0, nil, nil
 	if viewer != nil {
 		f.ViewerID = viewer.ID
 		if viewer.InstitutionID != 0 {
@@ -246,9 +255,12 @@ func (s *Service) Communities(ctx context.Context, viewer *account.User, f store
 				return nil, 0, err
 			}
 			f.ViewerPaths = []string{home.Path}
+			if viewer.Role.ManagesInstitutions() {
+				f.ManagedPaths = []string{home.Path}
+			}
 		}
 		if viewer.Role == account.Admin {
-			f.ViewerPaths = []string{"/"}
+			f.ManagedPaths = []string{"/"}
 		}
 	}
 	return s.db.R().Communities(ctx, f)

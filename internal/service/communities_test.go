@@ -114,13 +114,32 @@ func TestCommunityMembership(t *testing.T) {
 		}
 		_, err = w.svc.Join(ctx, w.colleague, capped.Space.ID, "")
 		wantCode(t, err, apperr.Conflict)
+		// A person invited by name may see a private community and join it.
+		if _, err := w.svc.InviteByName(ctx, w.schoolAdm, closed.Space.ID, []string{"stranger"}, community.RoleMember); err != nil {
+			t.Fatal(err)
+		}
+		if joined, err := w.svc.Join(ctx, w.stranger, closed.Space.ID, ""); err != nil || !joined {
+			t.Fatalf("invited into a private community: %v %v", joined, err)
+		}
+		// Admins list every community of their subtree, private ones too.
+		list, _, err := w.svc.Communities(ctx, w.districtAdm, store.CommunityFilter{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := map[int64]bool{}
+		for _, c := range list {
+			found[c.Space.ID] = true
+		}
+		if !found[open.Space.ID] || !found[req.Space.ID] {
+			t.Fatalf("district admin's listing misses communities of the district: %d listed", len(list))
+		}
 		// Listings respect visibility.
-		list, _, err := w.svc.Communities(ctx, w.stranger, store.CommunityFilter{Limit: 50})
+		list, _, err = w.svc.Communities(ctx, w.stranger, store.CommunityFilter{Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range list {
-			if c.Space.ID == closed.Space.ID || c.Space.ID == open.Space.ID {
+			if c.Space.ID == open.Space.ID {
 				t.Errorf("stranger lists %q", c.Space.Name)
 			}
 		}

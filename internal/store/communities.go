@@ -76,8 +76,11 @@ type CommunityFilter struct {
 	// ViewerID and ViewerPaths widen a listing to what a viewer may see:
 	// public ones, institution ones whose owner path is a prefix of one of
 	// ViewerPaths, and any the viewer is a member of.
-	ViewerID      int64
-	ViewerPaths   []string
+	ViewerID    int64
+	ViewerPaths []string
+	// ManagedPaths are subtrees the viewer administers: every community
+	// owned there is visible to them, as the service grants them read access.
+	ManagedPaths  []string
 	Query         string
 	Status        community.Status
 	Limit, Offset int
@@ -104,6 +107,9 @@ func (q *Q) Communities(ctx context.Context, f CommunityFilter) ([]*community.Co
 	vis := []string{"s.visibility = 'public'"}
 	for _, p := range f.ViewerPaths {
 		vis = append(vis, "(s.visibility = 'institution' AND "+arg(p)+" LIKE i.path || '%')")
+	}
+	for _, p := range f.ManagedPaths {
+		vis = append(vis, "i.path LIKE "+arg(p+"%"))
 	}
 	if f.ViewerID != 0 {
 		vis = append(vis, "c.space_id IN (SELECT space_id FROM space_members WHERE user_id = "+arg(f.ViewerID)+")")
