@@ -22,3 +22,12 @@ func TestSortKeyPinyinOrder(t *testing.T) {
 		t.Fatalf("sorted = %v, want %v", names, want)
 	}
 }
+
+func TestPathRange(t *testing.T) {
+	lo, hi := pathRange("/1/7/")
+	for p, want := range map[string]bool{"/1/7/": true, "/1/7/42/": true, "/1/7/9/3/": true, "/1/70/": false, "/1/8/": false, "/1/": false} {
+		if got := p >= lo && p < hi; got != want {
+			t.Errorf("%q in range = %v", p, got)
+		}
+	}
+}

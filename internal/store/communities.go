@@ -92,7 +92,10 @@ func (q *Q) Communities(ctx context.Context, f CommunityFilter) ([]*community.Co
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if f.InstitutionPath != "" {
-		where = append(where, "i.path LIKE "+arg(f.InstitutionPath+"%"))
+		// A range on the path column rather than LIKE, so the subtree comes
+		// from the spaces_path index instead of a scan of every space.
+		lo, hi := pathRange(f.InstitutionPath)
+		where = append(where, "c.institution_id IN (SELECT id FROM spaces WHERE path >= "+arg(lo)+" AND path < "+arg(hi)+")")
 	}
 	if f.MemberID != 0 {
 		where = append(where, "c.space_id IN (SELECT space_id FROM space_members WHERE user_id = "+arg(f.MemberID)+")")
@@ -330,4 +333,11 @@ func (q *Q) RevokeInvitation(ctx context.Context, spaceID, id int64, at time.Tim
 		return apperr.New(apperr.NotFound, "error.not_found")
 	}
 	return nil
+}
+
+// pathRange returns bounds [lo, hi) that select exactly the paths under a
+// materialised path such as "/1/7/": every such path starts with it, and
+// '0' is the byte after '/'.
+func pathRange(prefix string) (string, string) {
+	return prefix, prefix[:len(prefix)-1] + "0"
 }

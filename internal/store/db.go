@@ -27,6 +27,8 @@ type DB struct {
 	read    *sql.DB
 	Dialect Dialect
 	dsn     string // SQLite DSN without per-pool options, for backups
+	rcache  *stmtCache
+	wcache  *stmtCache
 }
 
 // Open connects by URL: "postgres://..." or "postgresql://..." selects
@@ -52,7 +54,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// busy_timeout comes first so the other pragmas wait instead of failing.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(ON)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+		"&_pragma=foreign_keys(ON)&_pragma=cache_size(-8000)&_pragma=temp_store(MEMORY)"
 	dsn := "file:" + url.PathEscape(path) + "?" + pragmas
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
@@ -76,7 +78,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
-	return &DB{write: w, read: r, Dialect: SQLite, dsn: dsn}, nil
+	return newDB(w, r, SQLite, dsn), nil
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
@@ -90,11 +92,24 @@ func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{write: db, read: db, Dialect: Postgres}, nil
+	return newDB(db, db, Postgres, ""), nil
+}
+
+func newDB(w, r *sql.DB, d Dialect, dsn string) *DB {
+	db := &DB{write: w, read: r, Dialect: d, dsn: dsn, wcache: newStmtCache(w)}
+	db.rcache = db.wcache
+	if r != w {
+		db.rcache = newStmtCache(r)
+	}
+	return db
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.rcache.close()
+	if db.wcache != db.rcache {
+		db.wcache.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -121,11 +136,11 @@ type Q struct {
 }
 
 // R returns queries on the reader pool, for pages and reports.
-func (db *DB) R() *Q { return &Q{q: db.read, dialect: db.Dialect} }
+func (db *DB) R() *Q { return &Q{q: db.rcache, dialect: db.Dialect} }
 
 // W returns queries on the writer pool outside a transaction, for single
 // statements that need no atomicity with others (such as touching a session).
-func (db *DB) W() *Q { return &Q{q: db.write, dialect: db.Dialect} }
+func (db *DB) W() *Q { return &Q{q: db.wcache, dialect: db.Dialect} }
 
 // Tx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise (or on panic), so a failure leaves nothing half-written.

@@ -92,6 +92,14 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			return applied, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
 	}
+	if db.Dialect == SQLite {
+		// Keep the planner's statistics current (cheap when nothing
+		// changed); without them SQLite may drive a join from the wrong
+		// table, as it did from spaces for the community lists.
+		if _, err := db.write.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
+			return applied, fmt.Errorf("optimize: %w", err)
+		}
+	}
 	return applied, nil
 }
 

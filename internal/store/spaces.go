@@ -103,13 +103,14 @@ func (q *Q) listSpaces(ctx context.Context, query string, args ...any) ([]*space
 	return out, rows.Err()
 }
 
-// Children lists the direct children of a space in collation order.
+// Children lists the sub-institutions of an institution in collation order
+// (communities owned by it are spaces below it too, but listed apart).
 func (q *Q) Children(ctx context.Context, parentID int64, limit, offset int) ([]*space.Space, int, error) {
 	var total int
-	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM spaces WHERE parent_id = $1`, parentID).Scan(&total); err != nil {
+	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM spaces WHERE parent_id = $1 AND kind = 'institution'`, parentID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count children of %d: %w", parentID, err)
 	}
-	out, err := q.listSpaces(ctx, `WHERE s.parent_id = $1 ORDER BY s.sort_name, s.id LIMIT $2 OFFSET $3`, parentID, limit, offset)
+	out, err := q.listSpaces(ctx, `WHERE s.parent_id = $1 AND s.kind = 'institution' ORDER BY s.sort_name, s.id LIMIT $2 OFFSET $3`, parentID, limit, offset)
 	return out, total, err
 }
 
