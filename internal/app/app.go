@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,6 +23,8 @@ import (
 	"github.com/yanxiu/yanxiu/internal/blob"
 	"github.com/yanxiu/yanxiu/internal/config"
 	"github.com/yanxiu/yanxiu/internal/i18n"
+	"github.com/yanxiu/yanxiu/internal/jobs"
+	"github.com/yanxiu/yanxiu/internal/mail"
 	"github.com/yanxiu/yanxiu/internal/service"
 	"github.com/yanxiu/yanxiu/internal/store"
 	"github.com/yanxiu/yanxiu/internal/web"
@@ -34,6 +38,8 @@ type App struct {
 	Service *service.Service
 	Blobs   *blob.Local
 	Log     *slog.Logger
+	// Jobs runs background work such as notification e-mails; Serve starts it.
+	Jobs *jobs.Runner
 }
 
 // Options tune Open for tests.
@@ -65,8 +71,49 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		db.Close()
 		return nil, fmt.Errorf("open file storage: %w", err)
 	}
-	svc := service.New(service.Options{DB: db, Blobs: blobSaver{blobs}, Logger: log, Argon2: opts.Argon2, Now: opts.Now})
-	return &App{Config: cfg, DB: db, Service: svc, Blobs: blobs, Log: log}, nil
+	cat, err := i18n.Load()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load message catalogues: %w", err)
+	}
+	mailer, err := newMailer(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// The runner shares the service's clock: jobs are scheduled by it.
+	runner := jobs.NewRunner(db, jobs.RunnerOptions{Logger: log.With("component", "jobs"), Now: opts.Now})
+	notifyOpts := service.NotifyOptions{Catalog: cat, BaseURL: cfg.BaseURL, WakeJobs: runner.Wake}
+	if mailer != nil {
+		notifyOpts.Mailer = mailer
+	}
+	svc := service.New(service.Options{DB: db, Blobs: blobSaver{blobs}, Logger: log, Argon2: opts.Argon2, Now: opts.Now,
+		Notify: notifyOpts})
+	if mailer != nil {
+		runner.Register(service.JobNotificationMail, svc.SendNotificationMail)
+		runner.Register(service.JobNotificationDigest, svc.SendDigest)
+		runner.Register(service.JobNotificationDigestFor, svc.SendDigestFor)
+	}
+	return &App{Config: cfg, DB: db, Service: svc, Blobs: blobs, Log: log, Jobs: runner}, nil
+}
+
+// newMailer returns the SMTP sender, or nil when no mail server is configured.
+func newMailer(cfg config.Config) (*mail.Sender, error) {
+	if cfg.SMTP.Host == "" {
+		return nil, nil
+	}
+	from, err := netmail.ParseAddress(cfg.SMTP.From)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-from %q: %w", cfg.SMTP.From, err)
+	}
+	// EHLO names this host; an address would need the [1.2.3.4] form, so
+	// only a public host name from the base URL replaces "localhost".
+	hello := "localhost"
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
+		hello = u.Hostname()
+	}
+	return mail.NewSender(mail.Config{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: mail.TLSMode(cfg.SMTP.TLS),
+		Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: *from, HelloName: hello})
 }
 
 // blobSaver adapts the blob store to the service's small Blobs interface.
@@ -123,6 +170,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	go a.housekeeping(ctx)
+	a.startJobs(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
@@ -139,13 +187,33 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(sctx)
+	// Running jobs finish, or go back to the queue when the deadline comes.
+	if err := a.Jobs.Stop(sctx); err != nil {
+		a.Log.Warn("stop background jobs", "err", err)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// startJobs starts the background job runner when it has work to handle
+// (with no mail server, none yet) and makes sure the daily digest is queued.
+func (a *App) startJobs(ctx context.Context) {
+	if len(a.Jobs.Kinds()) == 0 {
+		return
+	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		a.Log.Error("start background jobs", "err", err)
+		return
+	}
+	if err := a.Service.ScheduleDigest(ctx); err != nil {
+		a.Log.Warn("schedule the daily digest", "err", err)
+	}
 }
 
 // housekeeping prunes expired sessions hourly.

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"os"
 	"strconv"
 	"strings"
@@ -31,12 +32,25 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// MaxBodyBytes bounds ordinary request bodies (forms, JSON).
 	MaxBodyBytes int64
+	// SMTP is the outgoing mail server; notifications are sent by e-mail
+	// only when SMTP.Host is set.
+	SMTP SMTP
+}
+
+// SMTP configures the outgoing mail server.
+type SMTP struct {
+	Host     string
+	Port     int
+	TLS      string // none, starttls or tls
+	Username string
+	Password string
+	From     string // sender address, optionally with a name: "研修平台 <noreply@example.org>"
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", DemoScale: "small", LogLevel: "info",
-		ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20}
+		ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20, SMTP: SMTP{Port: 587, TLS: "starttls"}}
 }
 
 // Env reads YANXIU_* variables; the function argument is os.Getenv in
@@ -52,6 +66,18 @@ func (c *Config) Env(getenv func(string) string) error {
 	str("YANXIU_DB", &c.DBURL)
 	str("YANXIU_BASE_URL", &c.BaseURL)
 	str("YANXIU_LOG_LEVEL", &c.LogLevel)
+	str("YANXIU_SMTP_HOST", &c.SMTP.Host)
+	str("YANXIU_SMTP_TLS", &c.SMTP.TLS)
+	str("YANXIU_SMTP_USERNAME", &c.SMTP.Username)
+	str("YANXIU_SMTP_PASSWORD", &c.SMTP.Password)
+	str("YANXIU_SMTP_FROM", &c.SMTP.From)
+	if v := getenv("YANXIU_SMTP_PORT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("YANXIU_SMTP_PORT: %w", err)
+		}
+		c.SMTP.Port = n
+	}
 	if v := getenv("YANXIU_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -77,6 +103,12 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public `URL` for links in feeds; env YANXIU_BASE_URL")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (behind HTTPS); env YANXIU_SECURE_COOKIES")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "outgoing mail server `host`; empty sends no e-mail; env YANXIU_SMTP_HOST")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "outgoing mail server `port`; env YANXIU_SMTP_PORT")
+	fs.StringVar(&c.SMTP.TLS, "smtp-tls", c.SMTP.TLS, "mail server TLS: none, starttls or tls (implicit, port 465); env YANXIU_SMTP_TLS")
+	fs.StringVar(&c.SMTP.Username, "smtp-username", c.SMTP.Username, "mail server `user` name; env YANXIU_SMTP_USERNAME")
+	fs.StringVar(&c.SMTP.Password, "smtp-password", c.SMTP.Password, "mail server `password` (prefer env YANXIU_SMTP_PASSWORD: flags show in the process list)")
+	fs.StringVar(&c.SMTP.From, "smtp-from", c.SMTP.From, "sender `address` of e-mails, e.g. \"研修 <noreply@example.org>\"; env YANXIU_SMTP_FROM")
 }
 
 // Validate checks the settings and fills derived ones.
@@ -99,6 +131,7 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
 	}
+	errs = append(errs, c.SMTP.validate()...)
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
@@ -111,4 +144,27 @@ func FromEnvironment() (Config, error) {
 	c := Default()
 	err := c.Env(os.Getenv)
 	return c, err
+}
+
+// validate checks the mail settings when mail is switched on (Host set).
+func (m SMTP) validate() []error {
+	if m.Host == "" {
+		return nil
+	}
+	var errs []error
+	if m.Port < 1 || m.Port > 65535 {
+		errs = append(errs, fmt.Errorf("--smtp-port %d: want 1 to 65535", m.Port))
+	}
+	switch m.TLS {
+	case "none", "starttls", "tls":
+	default:
+		errs = append(errs, fmt.Errorf("--smtp-tls %q: want none, starttls or tls", m.TLS))
+	}
+	if a, err := mail.ParseAddress(m.From); err != nil || a.Address == "" {
+		errs = append(errs, fmt.Errorf("--smtp-from %q: want a sender address such as noreply@example.org", m.From))
+	}
+	if m.Password != "" && m.Username == "" {
+		errs = append(errs, errors.New("--smtp-password without --smtp-username"))
+	}
+	return errs
 }

@@ -26,10 +26,23 @@ func TestPrecedence(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	for name, mut := range map[string]func(*Config){
-		"no storage": func(c *Config) { c.DataDir = "" },
-		"bad db":     func(c *Config) { c.DBURL = "mysql://x" },
-		"bad addr":   func(c *Config) { c.Addr = "nonsense" },
-		"bad scale":  func(c *Config) { c.DemoScale = "huge" },
+		"no storage":          func(c *Config) { c.DataDir = "" },
+		"bad db":              func(c *Config) { c.DBURL = "mysql://x" },
+		"bad addr":            func(c *Config) { c.Addr = "nonsense" },
+		"bad scale":           func(c *Config) { c.DemoScale = "huge" },
+		"smtp without sender": func(c *Config) { c.SMTP.Host = "smtp.example.org" },
+		"smtp bad sender": func(c *Config) {
+			c.SMTP = SMTP{Host: "smtp.example.org", Port: 587, TLS: "starttls", From: "not an address"}
+		},
+		"smtp bad port": func(c *Config) {
+			c.SMTP = SMTP{Host: "smtp.example.org", Port: 0, TLS: "starttls", From: "noreply@example.org"}
+		},
+		"smtp bad tls": func(c *Config) {
+			c.SMTP = SMTP{Host: "smtp.example.org", Port: 465, TLS: "ssl", From: "noreply@example.org"}
+		},
+		"smtp password without user": func(c *Config) {
+			c.SMTP = SMTP{Host: "smtp.example.org", Port: 587, TLS: "starttls", From: "noreply@example.org", Password: "x"}
+		},
 	} {
 		c := Default()
 		mut(&c)
@@ -39,5 +52,33 @@ func TestValidate(t *testing.T) {
 	}
 	if err := (&Config{}).Env(func(string) string { return "maybe" }); err == nil {
 		t.Error("bad boolean accepted")
+	}
+	if err := (&Config{}).Env(func(k string) string { return map[string]string{"YANXIU_SMTP_PORT": "smtp"}[k] }); err == nil {
+		t.Error("bad SMTP port accepted")
+	}
+}
+
+func TestSMTPSettings(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil || c.SMTP.Host != "" || c.SMTP.Port != 587 || c.SMTP.TLS != "starttls" {
+		t.Fatalf("defaults: %+v, %v (mail is off until a host is given)", c.SMTP, err)
+	}
+	env := map[string]string{"YANXIU_SMTP_HOST": "smtp.env.example", "YANXIU_SMTP_PORT": "2525",
+		"YANXIU_SMTP_USERNAME": "env-user", "YANXIU_SMTP_PASSWORD": "env-pass", "YANXIU_SMTP_FROM": "研修平台 <noreply@env.example>",
+		"YANXIU_SMTP_TLS": "none"}
+	if err := c.Env(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--smtp-port", "465", "--smtp-tls", "tls"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := SMTP{Host: "smtp.env.example", Port: 465, TLS: "tls", Username: "env-user", Password: "env-pass", From: "研修平台 <noreply@env.example>"}
+	if c.SMTP != want {
+		t.Fatalf("SMTP = %+v, want %+v", c.SMTP, want)
 	}
 }

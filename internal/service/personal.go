@@ -86,6 +86,11 @@ func (s *Service) Follow(ctx context.Context, actor *account.User, username stri
 		if err != nil || !changed {
 			return err
 		}
+		if follow {
+			if err := s.notifyFollow(ctx, q, actor, target); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, q, event.Event{ActorID: actor.ID, Verb: verb, ObjectType: event.ObjUser, ObjectID: target.ID,
 			SpaceID: target.PersonalSpaceID, InstitutionID: actor.InstitutionID}, nil)
 	})

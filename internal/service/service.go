@@ -33,6 +33,8 @@ type Options struct {
 	Argon2 account.Argon2Params
 	// SessionTTL is how long an idle session lives.
 	SessionTTL time.Duration
+	// Notify configures e-mail for notifications (none by default).
+	Notify NotifyOptions
 }
 
 // Service is the use-case layer.
@@ -45,6 +47,7 @@ type Service struct {
 	ttl     time.Duration
 	spaces  *spaceCache
 	touched touchLimiter
+	notify  *notifier
 }
 
 // New returns a Service with defaults filled in.
@@ -62,7 +65,7 @@ func New(o Options) *Service {
 		o.SessionTTL = 14 * 24 * time.Hour
 	}
 	return &Service{db: o.DB, blobs: o.Blobs, log: o.Logger, now: o.Now, argon: o.Argon2, ttl: o.SessionTTL,
-		spaces: newSpaceCache(o.DB)}
+		spaces: newSpaceCache(o.DB), notify: newNotifier(o.Notify)}
 }
 
 // DB exposes the database to the edges that report on it (health checks).

@@ -102,6 +102,15 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// RFC 8058 one-click unsubscribe: mail clients POST to the link in
+		// List-Unsubscribe without a session, a CSRF token or an Origin of
+		// ours. The HMAC-signed token in the URL is the authorisation, and
+		// all it can do is turn e-mail off for the person it names.
+		if r.URL.Path == "/unsubscribe" {
+			r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
+			next.ServeHTTP(w, r)
+			return
+		}
 		if err := cop.Check(r); err != nil {
 			s.renderError(w, r, http.StatusForbidden, "error.csrf")
 			return
@@ -127,6 +136,8 @@ func (s *Server) bodyLimit(r *http.Request) int64 {
 		return 9 << 20
 	case strings.HasSuffix(r.URL.Path, "/roster"):
 		return 11 << 20
+	case isDiscussionUpload(r): // topics and replies with attachments
+		return discussionUploadLimit
 	}
 	return s.maxBody
 }
