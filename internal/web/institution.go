@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/yanxiu/yanxiu/internal/community"
 	"github.com/yanxiu/yanxiu/internal/service"
 	"github.com/yanxiu/yanxiu/internal/space"
 	"github.com/yanxiu/yanxiu/internal/store"
@@ -49,6 +50,14 @@ type institutionView struct {
 	ChildOpen bool
 	AnnTitle  string
 	AnnBody   string
+
+	// Communities owned by the institution or its subtree, and how many.
+	Communities    []*community.Community
+	CommunityTotal int
+
+	// The activity stream of the institution's people (streams.go).
+	Stream     []streamItemView
+	StreamNext string
 }
 
 const membersPerPage = 30
@@ -65,14 +74,24 @@ func (s *Server) institutionPage(w http.ResponseWriter, r *http.Request) (*insti
 		s.fail(w, r, err)
 		return nil, false
 	}
+	cs, ctotal, err := s.svc.Communities(r.Context(), currentUser(r), store.CommunityFilter{InstitutionPath: ip.Space.Path, Limit: 10})
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
 	p := s.page(r, "")
 	p.Title = ip.Space.Name
-	return &institutionView{Page: p, I: ip, Pager: newPager(r, page, membersPerPage, ip.Space.MemberCount)}, true
+	return &institutionView{Page: p, I: ip, Pager: newPager(r, page, membersPerPage, ip.Space.MemberCount),
+		Communities: cs, CommunityTotal: ctotal}, true
 }
 
 func (s *Server) showInstitution(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.institutionPage(w, r)
 	if !ok {
+		return
+	}
+	if err := s.institutionStream(r, v); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.takeFlash(w, r, v.Page)

@@ -4,8 +4,10 @@ import (
 	"net/http"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/community"
 	"github.com/yanxiu/yanxiu/internal/event"
 	"github.com/yanxiu/yanxiu/internal/service"
+	"github.com/yanxiu/yanxiu/internal/store"
 )
 
 type homeView struct {
@@ -54,10 +56,11 @@ func (s *Server) describeEvents(p *Page, evs []*event.Event) []eventView {
 
 type spaceView struct {
 	*Page
-	S        *service.PersonalSpace
-	Pager    pager
-	Events   []eventView
-	Subjects []string
+	S           *service.PersonalSpace
+	Pager       pager
+	Events      []eventView
+	Subjects    []string
+	Communities []*community.Community // the owner's, as far as the viewer may see them
 }
 
 const entriesPerPage = 10
@@ -80,6 +83,10 @@ func (s *Server) showPersonalSpace(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Events = s.describeEvents(p, evs)
+		if v.Communities, _, err = s.svc.Communities(r.Context(), viewer, store.CommunityFilter{MemberID: ps.Owner.ID, Limit: 20}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "space", v)
 }

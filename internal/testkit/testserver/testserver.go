@@ -30,24 +30,53 @@ type Server struct {
 // Start runs a server on the engine's fresh database until the test ends.
 func Start(t testing.TB, engine testkit.Engine) *Server {
 	t.Helper()
+	return StartWithClock(t, engine, nil)
+}
+
+// StartWithClock is Start with the service's clock replaced by now (nil
+// keeps the real one), so that tests can move past deadlines such as a
+// vote's closing time without waiting.
+func StartWithClock(t testing.TB, engine testkit.Engine, now func() time.Time) *Server {
+	t.Helper()
+	return StartWith(t, engine, Options{Now: now})
+}
+
+// Options adjust the server a test starts; the zero value is Start's.
+type Options struct {
+	// Now replaces the service's clock (nil keeps the real one).
+	Now func() time.Time
+	// SMTP sends notification e-mail to a mail server, such as one from
+	// smtptest.Start ({Host, Port, TLS: "none", From}); empty sends none.
+	SMTP config.SMTP
+}
+
+// StartWith runs a server as Start does, adjusted by o.
+func StartWith(t testing.TB, engine testkit.Engine, o Options) *Server {
+	t.Helper()
 	db, dbURL := engine.Open(t)
 	db.Close() // the app opens its own connection to the same database
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.DBURL = dbURL
-	cfg.Addr = "127.0.0.1:0"
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Open(context.Background(), cfg, nil, app.Options{Argon2: account.FastArgon2})
-	if err != nil {
-		t.Fatalf("open app: %v", err)
-	}
+	// Listen first so that the base URL in links (feeds, e-mails) is the real one.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Config.BaseURL = "http://" + ln.Addr().String()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.DBURL = dbURL
+	cfg.Addr = "127.0.0.1:0"
+	cfg.BaseURL = "http://" + ln.Addr().String()
+	if o.SMTP.Host != "" {
+		cfg.SMTP = o.SMTP
+	}
+	if err := cfg.Validate(); err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	a, err := app.Open(context.Background(), cfg, nil, app.Options{Argon2: account.FastArgon2, Now: o.Now})
+	if err != nil {
+		ln.Close()
+		t.Fatalf("open app: %v", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln, nil) }()
@@ -60,7 +89,7 @@ func Start(t testing.TB, engine testkit.Engine) *Server {
 		}
 		a.Close()
 	})
-	return &Server{URL: "http://" + ln.Addr().String(), App: a}
+	return &Server{URL: cfg.BaseURL, App: a}
 }
 
 // Client is an HTTP client with its own cookie jar that does not follow
