@@ -43,11 +43,12 @@ const communityColumns = spaceColumns + `, c.institution_id, i.name, c.purpose, 
 
 const communityFrom = ` FROM communities c JOIN spaces s ON s.id = c.space_id JOIN spaces i ON i.id = c.institution_id `
 
-func scanCommunity(r rowScanner) (*community.Community, error) {
+// scanCommunity reads communityColumns, then any extra columns into extra.
+func scanCommunity(r rowScanner, extra ...any) (*community.Community, error) {
 	var c community.Community
 	var starts, ends *int64
-	sp, err := scanSpaceWith(r, &c.InstitutionID, &c.Institution, &c.Purpose, &c.Subject, &c.GradeBand, &c.CoverKey,
-		&starts, &ends, &c.Status, &c.JoinPolicy, &c.MemberCap, &c.CreatedBy)
+	sp, err := scanSpaceWith(r, append([]any{&c.InstitutionID, &c.Institution, &c.Purpose, &c.Subject, &c.GradeBand, &c.CoverKey,
+		&starts, &ends, &c.Status, &c.JoinPolicy, &c.MemberCap, &c.CreatedBy}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -119,25 +120,33 @@ func (q *Q) Communities(ctx context.Context, f CommunityFilter) ([]*community.Co
 	}
 	where = append(where, "("+strings.Join(vis, " OR ")+")")
 	cond := "WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := q.q.QueryRowContext(ctx, `SELECT count(*)`+communityFrom+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count communities: %w", err)
-	}
-	rows, err := q.q.QueryContext(ctx, `SELECT `+communityColumns+communityFrom+cond+
+	countArgs := args
+	// The total rides along as a window over the same rows; only an empty
+	// page needs a separate count.
+	rows, err := q.q.QueryContext(ctx, `SELECT `+communityColumns+`, count(*) OVER ()`+communityFrom+cond+
 		` ORDER BY s.member_count DESC, s.id DESC LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list communities: %w", err)
 	}
 	defer rows.Close()
 	var out []*community.Community
+	total := 0
 	for rows.Next() {
-		c, err := scanCommunity(rows)
+		c, err := scanCommunity(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("scan community: %w", err)
 		}
 		out = append(out, c)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 {
+		if err := q.q.QueryRowContext(ctx, `SELECT count(*)`+communityFrom+cond, countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count communities: %w", err)
+		}
+	}
+	return out, total, nil
 }
 
 // JoinRequest is a request to join a community.

@@ -15,12 +15,16 @@ import (
 const entryColumns = `e.id, e.author_id, e.space_id, e.title, e.body, e.body_html, e.visibility, e.status,
 	e.comment_count, e.published_at, e.created_at, e.updated_at, u.display_name, u.username`
 
-func scanEntry(r rowScanner) (*journal.Entry, error) {
+func scanEntry(r rowScanner) (*journal.Entry, error) { return scanEntryWith(r) }
+
+// scanEntryWith reads entryColumns, then any extra columns into extra.
+func scanEntryWith(r rowScanner, extra ...any) (*journal.Entry, error) {
 	var e journal.Entry
 	var published *int64
 	var created, updated int64
-	if err := r.Scan(&e.ID, &e.AuthorID, &e.SpaceID, &e.Title, &e.Body, &e.BodyHTML, &e.Visibility, &e.Status,
-		&e.CommentCount, &published, &created, &updated, &e.AuthorName, &e.AuthorUsername); err != nil {
+	dest := append([]any{&e.ID, &e.AuthorID, &e.SpaceID, &e.Title, &e.Body, &e.BodyHTML, &e.Visibility, &e.Status,
+		&e.CommentCount, &published, &created, &updated, &e.AuthorName, &e.AuthorUsername}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
 	if e.AuthorName == "" {
@@ -116,12 +120,11 @@ func (q *Q) Entries(ctx context.Context, f EntryFilter) ([]*journal.Entry, int, 
 	if len(where) > 0 {
 		cond = strings.Join(where, " AND ")
 	}
-	var total int
-	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM journal_entries e WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count journal entries: %w", err)
-	}
+	// One query gives the page and, through a window, the total; only an
+	// empty page needs a separate count.
+	countArgs := args
 	args = append(args, f.Limit, f.Offset)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+entryColumns+` FROM journal_entries e JOIN users u ON u.id = e.author_id
+	rows, err := q.q.QueryContext(ctx, `SELECT `+entryColumns+`, count(*) OVER () FROM journal_entries e JOIN users u ON u.id = e.author_id
 		WHERE `+cond+fmt.Sprintf(` ORDER BY COALESCE(e.published_at, e.created_at) DESC, e.id DESC LIMIT $%d OFFSET $%d`,
 		len(args)-1, len(args)), args...)
 	if err != nil {
@@ -129,12 +132,21 @@ func (q *Q) Entries(ctx context.Context, f EntryFilter) ([]*journal.Entry, int, 
 	}
 	defer rows.Close()
 	var out []*journal.Entry
+	total := 0
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := scanEntryWith(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("scan journal entry: %w", err)
 		}
 		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 {
+		if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM journal_entries e WHERE `+cond, countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count journal entries: %w", err)
+		}
 	}
 	return out, total, rows.Err()
 }

@@ -85,7 +85,28 @@ func (s *Server) institutionPage(w http.ResponseWriter, r *http.Request) (*insti
 		Communities: cs, CommunityTotal: ctotal}, true
 }
 
+// showInstitution renders an institutional space. Its activity stream,
+// the costliest part (it walks the event log of the school and its groups),
+// loads in a second request through htmx once the page is shown, so the page
+// itself stays fast; without JavaScript a link leads to the same stream.
 func (s *Server) showInstitution(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.institutionPage(w, r)
+	if !ok {
+		return
+	}
+	if beforeParam(r) != 0 {
+		if err := s.institutionStream(r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.takeFlash(w, r, v.Page)
+	s.render(w, r, http.StatusOK, "institution", v)
+}
+
+// showInstitutionActivity serves the stream of an institution: the whole
+// institution page for a direct visit, which htmx narrows to the section.
+func (s *Server) showInstitutionActivity(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.institutionPage(w, r)
 	if !ok {
 		return
@@ -94,7 +115,6 @@ func (s *Server) showInstitution(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.takeFlash(w, r, v.Page)
 	s.render(w, r, http.StatusOK, "institution", v)
 }
 

@@ -43,6 +43,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /i", s.listInstitutions)
 	mux.HandleFunc("GET /i/{id}", s.showInstitution)
+	mux.HandleFunc("GET /i/{id}/activity", s.showInstitutionActivity)
 	mux.HandleFunc("GET /i/{id}/edit", s.editInstitutionForm)
 	mux.HandleFunc("POST /i/{id}", s.updateInstitution)
 	mux.HandleFunc("POST /i/{id}/children", s.createChildInstitution)
@@ -82,6 +83,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Notifications: inbox, unread badge fragment, preferences, unsubscribe links
 	mux.HandleFunc("GET /notifications", s.showNotifications)
 	mux.HandleFunc("GET /notifications/unread", s.showUnreadBadge)
+	// Not under /messages/, where the segment is a username.
+	mux.HandleFunc("GET /notifications/unread-messages", s.showUnreadMessagesBadge)
 	mux.HandleFunc("GET /notifications/{id}/open", s.openNotification)
 	mux.HandleFunc("POST /notifications/read", s.markNotificationsRead)
 	mux.HandleFunc("POST /notifications/read-all", s.markAllNotificationsRead)

@@ -137,7 +137,7 @@ func (s *Server) institutionStream(r *http.Request, v *institutionView) error {
 	}
 	v.Stream = s.describeStream(v.Page, st.Items)
 	if st.Next != 0 {
-		v.StreamNext = "/i/" + itoa(id) + "?before=" + itoa(st.Next) + "#activity"
+		v.StreamNext = "/i/" + itoa(id) + "/activity?before=" + itoa(st.Next) + "#activity"
 	}
 	return nil
 }
