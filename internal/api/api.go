@@ -1,8 +1,9 @@
 // Package api serves Yanxiu's JSON API v1 under /api/v1/: the same objects
 // the HTML pages show (the caller, people, institutions, journal entries and
 // comments, the caller's events and access tokens, training communities with
-// their memberships and theme negotiation), through the same service layer,
-// so that permissions cannot drift apart between the two edges.
+// their memberships, theme negotiation and discussion), through the same
+// service layer, so that permissions cannot drift apart between the two
+// edges.
 //
 // Callers authenticate with a personal access token in an
 // "Authorization: Bearer yx_..." header. The API never reads or sets cookies,
@@ -120,6 +121,31 @@ func (a *API) routes() {
 	a.private("POST /api/v1/rounds/{id}/votes", a.castVote)
 	a.private("POST /api/v1/communities/{id}/decisions", a.decideProposals)
 	// --- end of training communities ---
+
+	// --- Community discussion: discussion.go ---
+	a.private("GET /api/v1/communities/{id}/boards", a.listBoards)
+	a.private("POST /api/v1/communities/{id}/boards", a.createBoard)
+	a.private("GET /api/v1/communities/{id}/topics", a.listTopics)
+	a.private("POST /api/v1/communities/{id}/topics", a.createTopic)
+	a.private("GET /api/v1/topics/{id}", a.showTopic)
+	a.private("PATCH /api/v1/topics/{id}", a.updateTopic)
+	a.private("GET /api/v1/topics/{id}/replies", a.listReplies)
+	a.private("POST /api/v1/topics/{id}/replies", a.createReply)
+	a.private("POST /api/v1/topics/{id}/pin", a.pinTopic)
+	a.private("DELETE /api/v1/topics/{id}/pin", a.unpinTopic)
+	a.private("POST /api/v1/topics/{id}/lock", a.lockTopic)
+	a.private("DELETE /api/v1/topics/{id}/lock", a.unlockTopic)
+	a.private("POST /api/v1/topics/{id}/move", a.moveTopic)
+	a.private("GET /api/v1/replies/{id}", a.showReply)
+	a.private("PATCH /api/v1/replies/{id}", a.updateReply)
+	a.private("POST /api/v1/replies/{id}/like", a.likeReply)
+	a.private("DELETE /api/v1/replies/{id}/like", a.unlikeReply)
+	a.private("POST /api/v1/replies/{id}/expert-answer", a.markExpertAnswer)
+	a.private("DELETE /api/v1/replies/{id}/expert-answer", a.unmarkExpertAnswer)
+	a.private("POST /api/v1/posts/{type}/{id}/hide", a.hidePost)
+	a.private("POST /api/v1/posts/{type}/{id}/restore", a.restorePost)
+	a.private("POST /api/v1/posts/{type}/{id}/reports", a.reportPost)
+	// --- end of community discussion ---
 
 	// Anything else under the prefix answers in the JSON envelope rather
 	// than with the mux's plain-text 404 and 405.

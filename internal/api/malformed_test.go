@@ -70,11 +70,21 @@ func TestNoInputProducesAServerError(t *testing.T) {
 			`{"decline": null}`, `{"note": "\ud800"}`, `{"problem": "\u0000"}`, `{"plan": 7}`} {
 			bodies = append(bodies, struct{ name, contentType, body string }{fmt.Sprintf("community field %d", i), "application/json", b})
 		}
+		for i, b := range discussionJunk {
+			bodies = append(bodies, struct{ name, contentType, body string }{fmt.Sprintf("discussion field %d", i), "application/json", b})
+		}
 		ids := map[string]string{"journal": fmt.Sprint(entry), "institutions": fmt.Sprint(f.school.ID), "tokens": fmt.Sprint(spare.ID)}
 		// Path parameters other than {id}, and {id} for the community
 		// resources: lina hosts a community, so her junk reaches deep.
 		params := map[string]string{"{username}": "zhangwei"}
 		for k, v := range f.junkCommunity(t) {
+			if strings.HasPrefix(k, "{") {
+				params[k] = v
+			} else {
+				ids[k] = v
+			}
+		}
+		for k, v := range f.junkDiscussion(t, ids["communities"]) {
 			if strings.HasPrefix(k, "{") {
 				params[k] = v
 			} else {
@@ -99,7 +109,7 @@ func TestNoInputProducesAServerError(t *testing.T) {
 			// given in junk.
 			fill := func(junk map[string]string) string {
 				var pairs []string
-				for _, name := range []string{"{id}", "{username}", "{user_id}", "{rid}", "{token}"} {
+				for _, name := range []string{"{id}", "{username}", "{user_id}", "{rid}", "{token}", "{type}"} {
 					v, ok := junk[name]
 					switch {
 					case ok:
@@ -138,6 +148,11 @@ func TestNoInputProducesAServerError(t *testing.T) {
 				if strings.Contains(tmpl, "{username}") {
 					for _, name := range junkNames {
 						f.expectNo5xx(t, "junk username "+name, method, fill(map[string]string{"{username}": name}), "", "", nil)
+					}
+				}
+				if strings.Contains(tmpl, "{type}") {
+					for _, typ := range append([]string{"comment", "TOPIC", "topic%00", "reply%2F1"}, junkNames...) {
+						f.expectNo5xx(t, "junk type "+typ, method, fill(map[string]string{"{type}": typ}), "application/json", `{}`, nil)
 					}
 				}
 				if strings.Contains(tmpl, "{token}") {

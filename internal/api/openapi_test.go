@@ -42,7 +42,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			}
 			// Fill path parameters the way a client would, and ask the mux.
 			concrete := strings.NewReplacer("{id}", "7", "{username}", "someone", "{user_id}", "8", "{rid}", "9",
-				"{token}", "tok").Replace(Prefix + path)
+				"{token}", "tok", "{type}", "reply").Replace(Prefix + path)
 			if strings.Contains(concrete, "{") {
 				t.Errorf("%s has a path parameter this test does not know", pattern)
 			}
@@ -122,6 +122,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		f.get("lina", e+"/comments").want(t, 200)
 		f.del("zhangwei", fmt.Sprintf("/api/v1/journal/%d", created.ID)).want(t, 204)
 		f.exerciseCommunities(t) // one successful call of every community route
+		f.exerciseDiscussion(t)  // and of every discussion route
 
 		// Failures, each in the envelope the document promises.
 		for _, pattern := range f.api.patterns {
@@ -129,7 +130,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 			if path == "/api/v1/openapi.json" {
 				continue
 			}
-			path = strings.NewReplacer("{id}", "1", "{username}", "zhangwei", "{user_id}", "1", "{rid}", "1", "{token}", "t").Replace(path)
+			path = strings.NewReplacer("{id}", "1", "{username}", "zhangwei", "{user_id}", "1", "{rid}", "1", "{token}", "t",
+				"{type}", "topic").Replace(path)
 			f.call(request{method: method, path: path}).want(t, 401)
 		}
 		f.post("zhangwei", "/api/v1/institutions", map[string]any{"parent_id": f.school.ID, "name": "x"}).want(t, 403)
