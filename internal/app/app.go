@@ -89,6 +89,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 	}
 	svc := service.New(service.Options{DB: db, Blobs: blobSaver{blobs}, Logger: log, Argon2: opts.Argon2, Now: opts.Now,
 		Notify: notifyOpts})
+	// Community fan-outs fill inboxes, which need no mail server.
+	runner.Register(service.JobCommunityFanout, svc.FanOutToMembers)
 	if mailer != nil {
 		runner.Register(service.JobNotificationMail, svc.SendNotificationMail)
 		runner.Register(service.JobNotificationDigest, svc.SendDigest)
@@ -202,7 +204,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 }
 
 // startJobs starts the background job runner when it has work to handle
-// (with no mail server, none yet) and makes sure the daily digest is queued.
+// and makes sure the daily digest is queued (when there is a mail server).
 func (a *App) startJobs(ctx context.Context) {
 	if len(a.Jobs.Kinds()) == 0 {
 		return

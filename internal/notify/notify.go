@@ -31,12 +31,13 @@ const (
 	ThemeAdopted      Kind = "theme_adopted"      // the community adopted a theme
 	BriefingPublished Kind = "briefing_published" // a briefing was published
 	Follow            Kind = "follow"             // someone started following the person
+	Message           Kind = "message"            // someone sent the person a direct message
 	Generic           Kind = "generic"            // anything else; the title says it all
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
 func Kinds() []Kind {
-	return []Kind{Mention, Reply, JoinRequest, JoinDecision, Invitation, VoteOpened, VoteClosed,
+	return []Kind{Mention, Reply, Message, JoinRequest, JoinDecision, Invitation, VoteOpened, VoteClosed,
 		ThemeAdopted, BriefingPublished, Follow, Generic}
 }
 
@@ -64,7 +65,7 @@ func (m Mode) Valid() bool { return m == Immediately || m == Digest || m == Off 
 // community comes in the daily digest.
 func DefaultMode(k Kind) Mode {
 	switch k {
-	case Mention, Reply, JoinRequest, JoinDecision, Invitation:
+	case Mention, Reply, Message, JoinRequest, JoinDecision, Invitation:
 		return Immediately
 	}
 	return Digest

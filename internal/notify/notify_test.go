@@ -34,7 +34,7 @@ func TestModesAndDefaults(t *testing.T) {
 			t.Errorf("%s: invalid kind or default", k)
 		}
 	}
-	for k, want := range map[Kind]Mode{Mention: Immediately, Reply: Immediately, JoinRequest: Immediately,
+	for k, want := range map[Kind]Mode{Mention: Immediately, Reply: Immediately, Message: Immediately, JoinRequest: Immediately,
 		Invitation: Immediately, VoteOpened: Digest, BriefingPublished: Digest, Follow: Digest} {
 		if got := DefaultMode(k); got != want {
 			t.Errorf("DefaultMode(%s) = %s, want %s", k, got, want)

@@ -314,6 +314,9 @@ func (s *Service) Join(ctx context.Context, actor *account.User, id int64, messa
 			if err := q.CreateJoinRequest(ctx, r); err != nil {
 				return err
 			}
+			if err := s.notifyJoinRequest(ctx, q, actor, c, r); err != nil {
+				return err
+			}
 			return s.recordCommunity(ctx, q, actor, c, VerbRequested, map[string]any{"request_id": r.ID})
 		})
 	}
@@ -404,6 +407,9 @@ func (s *Service) DecideJoinRequest(ctx context.Context, actor *account.User, id
 			if err := s.addCommunityMember(ctx, q, actor, member, c, community.RoleMember, "request"); err != nil {
 				return err
 			}
+		}
+		if err := s.notifyJoinDecision(ctx, q, actor, c, r, approve, reason); err != nil {
+			return err
 		}
 		return s.recordCommunity(ctx, q, actor, c, verb, map[string]any{"request_id": r.ID, "member": r.UserID})
 	})
@@ -568,6 +574,9 @@ func (s *Service) InviteByName(ctx context.Context, actor *account.User, id int6
 			inv := &store.Invitation{SpaceID: c.Space.ID, InviterID: actor.ID, InviteeID: u.ID, Role: role,
 				ExpiresAt: now.Add(MaxInviteDays * 24 * time.Hour), CreatedAt: now}
 			if err := q.CreateInvitation(ctx, inv); err != nil {
+				return err
+			}
+			if err := s.notifyInvitation(ctx, q, actor, u, c); err != nil {
 				return err
 			}
 			if err := s.recordCommunity(ctx, q, actor, c, VerbInvited, map[string]any{"invitee": u.ID, "role": role}); err != nil {

@@ -55,8 +55,8 @@ func BenchmarkTopicPage(b *testing.B) {
 
 // seedLongTopic builds a community with a topic of n replies from a few
 // members, a third of them threaded under an earlier reply and some quoting
-// one, with likes, beside a topic half as long, and returns a member to
-// read it as.
+// one, with likes, among 3n replies of other topics, and returns a member
+// to read it as.
 func seedLongTopic(tb testing.TB, db *store.DB, n int) (*service.Service, *account.User, int64) {
 	tb.Helper()
 	ctx := context.Background()
@@ -88,15 +88,20 @@ func seedLongTopic(tb testing.TB, db *store.DB, n int) (*service.Service, *accou
 	body := "我觉得导入可以从生活中的**分段计费**问题开始，让学生先列表再描点，体会变化规律。\n\n- 列表\n- 描点\n- 连线"
 	html, err := markup.Render(body)
 	must(err)
-	// Another topic's replies interleave with this one's, as in a busy
-	// community, so that neither engine can read the topic by primary key.
-	other, err := svc.CreateTopic(ctx, host, c.Space.ID, discussion.TopicInput{Title: "另一个话题", Body: "b"}, nil)
-	must(err)
+	// Three other topics' replies interleave with this one's, as in a busy
+	// community, so that its replies are a minority of the table and
+	// spread over it, and the planners see the statistics of a real site.
+	var others []int64
+	for i := range 3 {
+		o, err := svc.CreateTopic(ctx, host, c.Space.ID, discussion.TopicInput{Title: fmt.Sprintf("话题 %d", i), Body: "b"}, nil)
+		must(err)
+		others = append(others, o.ID)
+	}
 	ids := make([]int64, 0, n)
 	must(db.Tx(ctx, func(q *store.Q) error {
 		for i := range n {
-			if i%2 == 0 {
-				if err := q.CreateReply(ctx, &discussion.Reply{TopicID: other.ID, SpaceID: c.Space.ID, AuthorID: host.ID,
+			for _, o := range others {
+				if err := q.CreateReply(ctx, &discussion.Reply{TopicID: o, SpaceID: c.Space.ID, AuthorID: members[(i+3)%len(members)].ID,
 					Body: "x", BodyHTML: "<p>x</p>", CreatedAt: now}); err != nil {
 					return err
 				}

@@ -8,6 +8,7 @@ import (
 	"github.com/yanxiu/yanxiu/internal/apperr"
 	"github.com/yanxiu/yanxiu/internal/event"
 	"github.com/yanxiu/yanxiu/internal/message"
+	"github.com/yanxiu/yanxiu/internal/notify"
 	"github.com/yanxiu/yanxiu/internal/store"
 )
 
@@ -108,13 +109,13 @@ func (s *Service) SendMessage(ctx context.Context, actor *account.User, toUserna
 		if err := q.MarkRead(ctx, m.ConversationID, actor.ID, m.ID, now); err != nil {
 			return err
 		}
-		// NOTIFY(message): the recipient should hear of the new message here,
-		// inside this transaction, once the notify package has a "message"
-		// kind (notify.Kinds is owned by notifications; it has none yet):
-		//	s.Notify(ctx, q, notify.Notification{UserID: to.ID, Kind: notify.Message, ActorID: actor.ID,
-		//		ObjectType: message.ObjMessage, ObjectID: m.ID, Title: actor.Name(), URL: "/messages/" + actor.Username})
 		// The title is the sender's name, never the text: e-mails and the
 		// notification inbox must not carry a private message.
+		err = s.Notify(ctx, q, notify.Notification{UserID: to.ID, Kind: notify.Message, ActorID: actor.ID,
+			ObjectType: message.ObjMessage, ObjectID: m.ID, Title: actor.Name(), URL: "/messages/" + actor.Username})
+		if err != nil {
+			return err
+		}
 		return s.record(ctx, q, event.Event{ActorID: actor.ID, Verb: message.VerbSent, ObjectType: message.ObjMessage,
 			ObjectID: m.ID, InstitutionID: actor.InstitutionID}, map[string]any{"conversation_id": m.ConversationID})
 	})

@@ -292,5 +292,15 @@ func Sentence(p i18n.Printer, n *notify.Notification) string {
 	if actor == "" {
 		actor = p.T("notify.someone")
 	}
-	return p.T("notify.kind."+string(n.Kind), "actor", actor, "title", n.Title)
+	key := "notify.kind." + string(n.Kind)
+	if n.Kind == notify.JoinDecision {
+		// The outcome is in the object type, so the sentence is translated.
+		switch n.ObjectType {
+		case ObjJoinApproved:
+			key += ".approved"
+		case ObjJoinDeclined:
+			key += ".declined"
+		}
+	}
+	return p.T(key, "actor", actor, "title", n.Title)
 }

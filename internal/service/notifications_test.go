@@ -396,7 +396,14 @@ func TestDailyDigest(t *testing.T) {
 			t.Errorf("digest unsubscribe link %q", link)
 		}
 		// The next day's digest is queued, and running the day again sends nothing new.
-		digests, _ = db.R().JobsOfKind(ctx, service.JobNotificationDigest, 10)
+		// The mail can arrive before the runner records the job as done, so
+		// wait for that rather than racing it.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			digests, _ = db.R().JobsOfKind(ctx, service.JobNotificationDigest, 10)
+			if len(digests) == 2 && digests[0].DoneAt != nil || time.Now().After(deadline) {
+				break
+			}
+		}
 		if len(digests) != 2 || digests[1].UniqueKey != service.JobNotificationDigest+":2026-10-11" || digests[0].DoneAt == nil {
 			t.Fatalf("digests after the run: %+v", digests)
 		}

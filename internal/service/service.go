@@ -35,6 +35,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// Notify configures e-mail for notifications (none by default).
 	Notify NotifyOptions
+	// FanoutBatch is how many members a JobCommunityFanout job notifies in
+	// one transaction (default DefaultFanoutBatch); tests make it small.
+	FanoutBatch int
 }
 
 // Service is the use-case layer.
@@ -48,6 +51,8 @@ type Service struct {
 	spaces  *spaceCache
 	touched touchLimiter
 	notify  *notifier
+	// fanoutBatch is Options.FanoutBatch with its default.
+	fanoutBatch int
 }
 
 // New returns a Service with defaults filled in.
@@ -64,8 +69,11 @@ func New(o Options) *Service {
 	if o.SessionTTL == 0 {
 		o.SessionTTL = 14 * 24 * time.Hour
 	}
+	if o.FanoutBatch <= 0 {
+		o.FanoutBatch = DefaultFanoutBatch
+	}
 	return &Service{db: o.DB, blobs: o.Blobs, log: o.Logger, now: o.Now, argon: o.Argon2, ttl: o.SessionTTL,
-		spaces: newSpaceCache(o.DB), notify: newNotifier(o.Notify)}
+		spaces: newSpaceCache(o.DB), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch}
 }
 
 // DB exposes the database to the edges that report on it (health checks).

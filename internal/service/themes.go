@@ -169,6 +169,9 @@ func (s *Service) OpenRound(ctx context.Context, actor *account.User, communityI
 		if err := q.CreateRound(ctx, r, in.ProposalIDs); err != nil {
 			return err
 		}
+		if err := s.announceRound(ctx, q, actor, c, r); err != nil {
+			return err
+		}
 		return s.recordTheme(ctx, q, actor, c, VerbRoundOpened, ObjRound, r.ID, map[string]any{"title": truncate(r.Title, 200),
 			"closes_at": r.ClosesAt.UnixMilli(), "secret": r.Secret})
 	})
@@ -326,6 +329,11 @@ func (s *Service) decide(ctx context.Context, actor *account.User, communityID i
 			}
 			if err := s.recordTheme(ctx, q, actor, c, verb, ObjProposal, id, map[string]any{"title": truncate(p.Title, 200)}); err != nil {
 				return err
+			}
+			if status == community.Adopted {
+				if err := s.announceAdoption(ctx, q, actor, c, p); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

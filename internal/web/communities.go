@@ -8,6 +8,7 @@ import (
 
 	"github.com/yanxiu/yanxiu/internal/account"
 	"github.com/yanxiu/yanxiu/internal/apperr"
+	"github.com/yanxiu/yanxiu/internal/briefing"
 	"github.com/yanxiu/yanxiu/internal/community"
 	"github.com/yanxiu/yanxiu/internal/service"
 	"github.com/yanxiu/yanxiu/internal/space"
@@ -20,6 +21,9 @@ import (
 // pages only hide what a viewer could not do anyway.
 
 const communitiesPerPage = 20
+
+// latestBriefings is how many published briefings a community's home shows.
+const latestBriefings = 3
 
 // communityCard is what the directory's card needs: a community and the
 // page for translations.
@@ -105,6 +109,7 @@ type communityView struct {
 	A         service.Access
 	Period    string
 	Themes    []*community.Proposal
+	Briefings []*briefing.Briefing // the latest published ones
 	Members   []store.Member
 	Pager     pager
 	Requests  []*store.JoinRequest
@@ -169,6 +174,10 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, id int64)
 		return nil, false
 	}
 	if v.Themes, err = s.svc.CurrentThemes(ctx, viewer, id); err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	if v.Briefings, err = s.svc.LatestBriefings(ctx, viewer, id, latestBriefings); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}

@@ -135,15 +135,41 @@ func (s *Server) showUnreadBadge(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	s.writeBadge(w, n, s.cat.T(info(r).lang, "notify.unread_count", "count", n))
+}
+
+// showUnreadMessagesBadge is the header's second polled fragment: the
+// number of unread direct messages beside the Messages link. It answers
+// like showUnreadBadge, so pages render no count themselves and stay free
+// of per-request queries.
+func (s *Server) showUnreadMessagesBadge(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	w.Header().Set("Cache-Control", "no-store")
+	if u == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	n, err := s.svc.UnreadMessages(r.Context(), u)
+	if err != nil {
+		s.log.Error("unread messages", "user", u.ID, "err", err)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.writeBadge(w, n, s.cat.T(info(r).lang, "message.inbox.unread", "n", n))
+}
+
+// writeBadge writes a count badge fragment: nothing for 0, "99+" past 99,
+// and the full count for screen readers in label.
+func (s *Server) writeBadge(w http.ResponseWriter, n int, label string) {
 	shown := strconv.Itoa(n)
 	if n > 99 {
 		shown = "99+"
 	}
 	var b bytes.Buffer
-	err = unreadBadge.Execute(&b, struct {
+	err := unreadBadge.Execute(&b, struct {
 		Count        int
 		Shown, Label string
-	}{n, shown, s.cat.T(info(r).lang, "notify.unread_count", "count", n)})
+	}{n, shown, label})
 	if err != nil {
 		s.log.Error("render unread badge", "err", err)
 		w.WriteHeader(http.StatusInternalServerError)
