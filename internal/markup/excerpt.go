@@ -94,3 +94,20 @@ func isWordRune(r rune) bool {
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// excerptScanBytes bounds how much of a stored HTML body an excerpt reads:
+// far more than any excerpt shows, far less than a long entry.
+const excerptScanBytes = 16 << 10
+
+// ExcerptHTML is Excerpt for HTML that Render already produced (and that is
+// stored beside the source): it skips the Markdown pass, which made the
+// excerpts of a page of journal cards a noticeable part of rendering it.
+func ExcerptHTML(renderedHTML string, maxRunes int) string {
+	if maxRunes <= 0 {
+		return ""
+	}
+	if len(renderedHTML) > excerptScanBytes {
+		renderedHTML = strings.ToValidUTF8(renderedHTML[:excerptScanBytes], "")
+	}
+	return truncate(plainText(renderedHTML), maxRunes)
+}

@@ -229,3 +229,17 @@ func TestUnsafeHTMLDetects(t *testing.T) {
 		t.Errorf("safe fragment reported: %s", p)
 	}
 }
+
+func TestExcerptHTMLMatchesExcerpt(t *testing.T) {
+	for _, src := range []string{"# 标题\n\n今天的**课堂观察**很有收获。\n\n- 一\n- 二", "Plain *English* text with [a link](https://example.com).", ""} {
+		html, err := Render(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{5, 20, 200} {
+			if got, want := ExcerptHTML(string(html), n), Excerpt(src, n); got != want {
+				t.Errorf("ExcerptHTML(%q, %d) = %q, want %q", src, n, got, want)
+			}
+		}
+	}
+}

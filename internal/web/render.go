@@ -290,7 +290,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 			}
 			return *t
 		},
-		"excerpt": markup.Excerpt,
+		"excerpt":     markup.Excerpt,
+		"excerptHTML": markup.ExcerptHTML,
 		// sanitized marks HTML that markup.Render produced and bluemonday
 		// cleaned at write time; never use it on anything else.
 		"sanitized": func(s string) template.HTML { return template.HTML(s) },

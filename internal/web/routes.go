@@ -20,6 +20,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /lang", s.switchLanguage)
 
 	mux.HandleFunc("GET /u/{username}", s.showPersonalSpace)
+	mux.HandleFunc("GET /u/{username}/activity", s.showPersonalTimeline)
 	mux.HandleFunc("GET /u/{username}/feed.atom", s.showFeed)
 	mux.HandleFunc("POST /u/{username}/follow", s.follow)
 

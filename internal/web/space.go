@@ -61,11 +61,27 @@ type spaceView struct {
 	Events      []eventView
 	Subjects    []string
 	Communities []*community.Community // the owner's, as far as the viewer may see them
+	// TimelineLoaded is set when the timeline is part of this response.
+	TimelineLoaded bool
 }
 
 const entriesPerPage = 10
 
+// showPersonalSpace renders a personal space. Its timeline loads in a
+// second request through htmx (showPersonalTimeline), as the institution
+// page's stream does, so the page itself stays cheap; without JavaScript a
+// link leads to the same timeline.
 func (s *Server) showPersonalSpace(w http.ResponseWriter, r *http.Request) {
+	s.personalSpacePage(w, r, false)
+}
+
+// showPersonalTimeline serves a personal space with its timeline: the whole
+// page for a direct visit, which htmx narrows to the timeline section.
+func (s *Server) showPersonalTimeline(w http.ResponseWriter, r *http.Request) {
+	s.personalSpacePage(w, r, true)
+}
+
+func (s *Server) personalSpacePage(w http.ResponseWriter, r *http.Request, withTimeline bool) {
 	viewer := currentUser(r)
 	page := pageParam(r)
 	ps, err := s.svc.PersonalSpace(r.Context(), viewer, r.PathValue("username"), entriesPerPage, (page-1)*entriesPerPage)
@@ -76,13 +92,15 @@ func (s *Server) showPersonalSpace(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "space.title", "name", ps.Owner.Name())
 	s.takeFlash(w, r, p)
 	v := spaceView{Page: p, S: ps, Pager: newPager(r, page, entriesPerPage, ps.EntryTotal), Subjects: subjectNames(p, ps.Owner)}
-	if page == 1 {
+	if withTimeline {
 		evs, err := s.svc.Timeline(r.Context(), viewer, ps.Owner, 0, 8)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		v.Events = s.describeEvents(p, evs)
+		v.Events, v.TimelineLoaded = s.describeEvents(p, evs), true
+	}
+	if page == 1 {
 		if v.Communities, _, err = s.svc.Communities(r.Context(), viewer, store.CommunityFilter{MemberID: ps.Owner.ID, Limit: 20}); err != nil {
 			s.fail(w, r, err)
 			return
