@@ -41,7 +41,15 @@ func (q *Q) UpdateCommunity(ctx context.Context, c *community.Community) error {
 const communityColumns = spaceColumns + `, c.institution_id, i.name, c.purpose, c.subject, c.grade_band, c.cover_key,
 	c.starts_on, c.ends_on, c.status, c.join_policy, c.member_cap, c.created_by`
 
-const communityFrom = ` FROM communities c JOIN spaces s ON s.id = c.space_id JOIN spaces i ON i.id = c.institution_id `
+// communityFrom starts every community query from the communities table:
+// SQLite keeps the order of a CROSS JOIN, and left to itself it sometimes
+// scanned all spaces (a hundred thousand personal ones in a district) for
+// the visibility test before looking at the few communities. PostgreSQL
+// plans a CROSS JOIN with join conditions like any inner join.
+const communityFrom = ` FROM communities c CROSS JOIN spaces s CROSS JOIN spaces i `
+
+// communityJoin links the three tables of communityFrom.
+const communityJoin = `s.id = c.space_id AND i.id = c.institution_id`
 
 // scanCommunity reads communityColumns, then any extra columns into extra.
 func scanCommunity(r rowScanner, extra ...any) (*community.Community, error) {
@@ -58,7 +66,7 @@ func scanCommunity(r rowScanner, extra ...any) (*community.Community, error) {
 
 // CommunityByID loads a community by its space ID.
 func (q *Q) CommunityByID(ctx context.Context, id int64) (*community.Community, error) {
-	c, err := scanCommunity(q.q.QueryRowContext(ctx, `SELECT `+communityColumns+communityFrom+`WHERE c.space_id = $1`, id))
+	c, err := scanCommunity(q.q.QueryRowContext(ctx, `SELECT `+communityColumns+communityFrom+`WHERE `+communityJoin+` AND c.space_id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
@@ -119,7 +127,7 @@ func (q *Q) Communities(ctx context.Context, f CommunityFilter) ([]*community.Co
 		vis = append(vis, "c.space_id IN (SELECT space_id FROM space_members WHERE user_id = "+arg(f.ViewerID)+")")
 	}
 	where = append(where, "("+strings.Join(vis, " OR ")+")")
-	cond := "WHERE " + strings.Join(where, " AND ")
+	cond := "WHERE " + communityJoin + " AND " + strings.Join(where, " AND ")
 	countArgs := args
 	// The total rides along as a window over the same rows; only an empty
 	// page needs a separate count.
