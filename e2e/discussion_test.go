@@ -190,7 +190,7 @@ func TestMentionNotifiesAndBriefing(t *testing.T) {
 	}
 	replyURL := srvURL + "/replies/" + replyID
 	for _, part := range []struct{ name, body string }{{"text", m.Text}, {"HTML", m.HTML}} {
-		for _, want := range []string{"张伟", "李娜", topicTitle, replyURL, srvURL + "/unsubscribe?token="} {
+		for _, want := range []string{"张伟", "李娜", topicTitle, "在研修共同体「" + discussCommunityName + "」", replyURL, srvURL + "/unsubscribe?token="} {
 			if !strings.Contains(part.body, want) {
 				t.Errorf("%s part lacks %q:\n%s", part.name, want, part.body)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/yanxiu/yanxiu/internal/jobs"
 	"github.com/yanxiu/yanxiu/internal/mail"
 	"github.com/yanxiu/yanxiu/internal/notify"
+	"github.com/yanxiu/yanxiu/internal/space"
 	"github.com/yanxiu/yanxiu/internal/store"
 )
 
@@ -212,6 +213,9 @@ type mailView struct {
 
 type mailItem struct {
 	Sentence, URL, When string
+	// Where names the community (or other space) it happened in, so a
+	// reader of the e-mail knows the context without opening the link.
+	Where string
 }
 
 var mailHTML = template.Must(template.New("mail").Parse(`<!doctype html>
@@ -220,7 +224,7 @@ var mailHTML = template.Must(template.New("mail").Parse(`<!doctype html>
 <p>{{.Greeting}}</p>
 {{with .Intro}}<p>{{.}}</p>{{end}}
 <ul style="padding-left:1.2em">
-{{range .Items}}<li style="margin-bottom:.6em">{{if .URL}}<a href="{{.URL}}">{{.Sentence}}</a>{{else}}{{.Sentence}}{{end}}<br><small style="color:#616e7c">{{.When}}</small></li>
+{{range .Items}}<li style="margin-bottom:.6em">{{if .URL}}<a href="{{.URL}}">{{.Sentence}}</a>{{else}}{{.Sentence}}{{end}}<br><small style="color:#616e7c">{{with .Where}}{{.}} · {{end}}{{.When}}</small></li>
 {{end}}</ul>
 <hr style="border:0;border-top:1px solid #e4e7eb">
 <p style="color:#616e7c;font-size:12px">{{.Footer}}<br>
@@ -259,6 +263,11 @@ func (s *Service) composeMail(ctx context.Context, u *account.User, ns []*notify
 	}
 	for _, n := range ns {
 		item := mailItem{Sentence: Sentence(p, n), When: n.CreatedAt.In(chinaTime).Format("2006-01-02 15:04")}
+		if n.SpaceID != 0 {
+			if sp, err := s.db.R().SpaceByID(ctx, n.SpaceID); err == nil && sp.Kind == space.Community {
+				item.Where = p.T("notify.mail.where", "space", sp.Name)
+			}
+		}
 		if n.URL != "" {
 			item.URL = s.notify.BaseURL + n.URL
 		}
@@ -274,7 +283,11 @@ func (s *Service) composeMail(ctx context.Context, u *account.User, ns []*notify
 		text.WriteString(v.Intro + "\n\n")
 	}
 	for _, it := range v.Items {
-		fmt.Fprintf(&text, "• %s\n  %s\n", it.Sentence, it.When)
+		fmt.Fprintf(&text, "• %s\n  ", it.Sentence)
+		if it.Where != "" {
+			fmt.Fprintf(&text, "%s · ", it.Where)
+		}
+		fmt.Fprintf(&text, "%s\n", it.When)
 		if it.URL != "" {
 			fmt.Fprintf(&text, "  %s\n", it.URL)
 		}
