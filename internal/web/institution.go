@@ -134,13 +134,8 @@ func institutionEdit(r *http.Request) service.InstitutionInput {
 }
 
 func (s *Server) createChildInstitution(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := institutionInput(r)
@@ -193,13 +188,8 @@ func (s *Server) editInstitutionForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := institutionEdit(r)
@@ -219,13 +209,8 @@ func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) postAnnouncement(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	title, body := r.PostFormValue("title"), r.PostFormValue("body")

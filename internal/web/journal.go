@@ -89,13 +89,8 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editEntryForm(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	e, err := s.svc.Entry(r.Context(), u, id)
@@ -112,13 +107,8 @@ func (s *Server) editEntryForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := entryInput(r)
@@ -132,13 +122,8 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteEntry(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	if err := s.svc.DeleteEntry(r.Context(), u, id); err != nil {
@@ -150,13 +135,8 @@ func (s *Server) deleteEntry(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) addComment(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	if _, err := s.svc.AddComment(r.Context(), u, id, r.PostFormValue("body")); err != nil {

@@ -249,6 +249,22 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) *account.Us
 	return u
 }
 
+// userAndID returns the signed-in user and the numeric {id} of the path,
+// having answered the request itself (login redirect, 404 for a junk ID)
+// when either is missing.
+func (s *Server) userAndID(w http.ResponseWriter, r *http.Request) (*account.User, int64, bool) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return nil, 0, false
+	}
+	id, ok := pathID(r.PathValue("id"))
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return nil, 0, false
+	}
+	return u, id, true
+}
+
 // flash stores a one-time message key shown on the next page.
 func (s *Server) flash(w http.ResponseWriter, key string) { s.setCookie(w, flashCookie, key, 60) }
 
