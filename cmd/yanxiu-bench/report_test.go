@@ -51,7 +51,13 @@ func sampleReport() *report {
 			{Key: "space", Label: "personal space", URLs: 200, OK: 50000, RPS: 2500.4, P50: 20, P90: 30, P99: 45.5, Max: 80, AvgBytes: 12000, PeakRSS: 90e6, ServerCPU: 1.4, ClientCPU: 0.5, CPUPerReq: 0.56},
 			{Key: "institution", Label: "institution page", URLs: 200, OK: 20000, RPS: 1000, P99: 120, PeakRSS: 95e6},
 			{Key: "me", Label: "GET /api/v1/me", URLs: 1, OK: 140000, Errors: 3, Statuses: map[string]int64{"500": 3}, RPS: 7000, P99: 9, PeakRSS: 99e6},
+			{Key: "community", Label: "community home", URLs: 200, OK: 32000, RPS: 1600, P99: 48, PeakRSS: 99e6},
+			{Key: "topic", Label: "topic page 1 (5,000 replies)", URLs: 1, OK: 18000, RPS: 900, P99: 60, PeakRSS: 99e6},
 		},
+		Communities: &communityData{Communities: 10_000, Topics: 80_000, Replies: 1_000_000, IDs: make([]int64, 200),
+			TopicID: 77, TopicReplies: 5000, TopicSpace: 12},
+		Writes: &writeResult{Writers: 32, Community: 12, Topics: 20, OK: 7000, Elapsed: 20, RPS: 350, P50: 60, P99: 180,
+			Count: tally{Confirmed: 7000, Rows: 7000}, CounterDelta: 7000, CounterRows: 7000},
 		PeakRSS: 99e6, ServerHWM: 120e6, RSSSamples: 330, Shutdown: "exit status 0 in 12ms",
 	}
 }
@@ -60,12 +66,18 @@ func TestEvaluate(t *testing.T) {
 	r := sampleReport()
 	r.evaluate()
 	want := map[string]string{
-		"personal space /u/{username}":  resultPass,
-		"personal space p99":            resultPass,
-		"institution page /i/{id}":      resultFail,
-		"GET /api/v1/me":                resultFail, // fast enough, but with errors
-		"server resident memory (peak)": resultPass,
-		"yanxiu demo --scale district":  resultPass,
+		"personal space /u/{username}":          resultPass,
+		"personal space p99":                    resultPass,
+		"institution page /i/{id}":              resultFail,
+		"GET /api/v1/me":                        resultFail, // fast enough, but with errors
+		"server resident memory (peak)":         resultPass,
+		"yanxiu demo --scale district":          resultPass,
+		"community home /c/{id} (issue 3)":      resultPass,
+		"community home p99 (issue 3)":          resultPass,
+		"topic page 1, 5,000 replies (issue 3)": resultFail,
+		"topic page 1 p99 (issue 3)":            resultFail,
+		"32 writers beside readers (issue 3)":   resultPass,
+		"replies lost or duplicated (issue 3)":  resultPass,
 	}
 	if len(r.Checks) != len(want) {
 		t.Fatalf("%d checks, want %d", len(r.Checks), len(want))
@@ -81,6 +93,7 @@ func TestEvaluateMissing(t *testing.T) {
 	r := sampleReport()
 	r.Scenarios = r.Scenarios[:1]
 	r.Scenarios[0].P99 = 50.1
+	r.Writes = nil
 	r.Seed = seedInfo{}
 	r.RSSSamples = 0
 	r.evaluate()
@@ -89,11 +102,14 @@ func TestEvaluateMissing(t *testing.T) {
 		got[c.Name] = c.Result
 	}
 	for name, want := range map[string]string{
-		"personal space p99":            resultFail,
-		"institution page /i/{id}":      resultNA,
-		"GET /api/v1/me":                resultNA,
-		"server resident memory (peak)": resultNA,
-		"yanxiu demo --scale district":  resultNA,
+		"personal space p99":                   resultFail,
+		"institution page /i/{id}":             resultNA,
+		"GET /api/v1/me":                       resultNA,
+		"server resident memory (peak)":        resultNA,
+		"yanxiu demo --scale district":         resultNA,
+		"community home p99 (issue 3)":         resultNA,
+		"32 writers beside readers (issue 3)":  resultNA,
+		"replies lost or duplicated (issue 3)": resultNA,
 	} {
 		if got[name] != want {
 			t.Errorf("%s: %s, want %s", name, got[name], want)
@@ -134,7 +150,9 @@ func TestWrite(t *testing.T) {
 		"≥ 2,000 req/s",
 		"7,000 req/s (3 errors)",
 		"97.2 s (recorded 2026-02-28 09:30 UTC)",
-		"4 passed, 2 failed, 0 not measured",
+		"8 passed, 4 failed, 0 not measured",
+		"counted afterwards: 7,000 rows, 0 lost, 0 duplicated",
+		"longest topic 77: 5,000 replies",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
@@ -190,10 +208,10 @@ func TestReportJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back.Scenarios) != 3 || back.Scenarios[0].Key != "space" || back.Scenarios[0].RPS != 2500.4 || back.Scenarios[0].P99 != 45.5 {
+	if len(back.Scenarios) != 5 || back.Scenarios[0].Key != "space" || back.Scenarios[0].RPS != 2500.4 || back.Scenarios[0].P99 != 45.5 {
 		t.Errorf("scenarios in JSON = %+v", back.Scenarios)
 	}
-	if len(back.Checks) != 6 || back.Checks[2].Result != resultFail {
+	if len(back.Checks) != 12 || back.Checks[2].Result != resultFail {
 		t.Errorf("checks in JSON = %+v", back.Checks)
 	}
 }
@@ -250,5 +268,38 @@ func TestNewScenarioResult(t *testing.T) {
 	}
 	if len(r.Statuses) != 1 || r.Statuses["404"] != 10 {
 		t.Errorf("statuses = %v, want only 404×10", r.Statuses)
+	}
+}
+
+// TestEvaluateWrites fails the writers' checks on a lost reply, a duplicate,
+// counters that disagree with the rows, too few replies or errors.
+func TestEvaluateWrites(t *testing.T) {
+	tests := []struct {
+		name           string
+		change         func(w *writeResult)
+		rate, lossless string
+	}{
+		{"all good", func(w *writeResult) {}, resultPass, resultPass},
+		{"one lost", func(w *writeResult) { w.Count.Lost = 1 }, resultPass, resultFail},
+		{"one twice", func(w *writeResult) { w.Count.Duplicated = 1 }, resultPass, resultFail},
+		{"counters off", func(w *writeResult) { w.CounterDelta = 6999 }, resultPass, resultFail},
+		{"too slow", func(w *writeResult) { w.RPS = 299 }, resultFail, resultPass},
+		{"errors", func(w *writeResult) { w.Errors = 2 }, resultFail, resultPass},
+		{"nothing confirmed", func(w *writeResult) { w.OK, w.RPS = 0, 0 }, resultFail, resultFail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sampleReport()
+			tt.change(r.Writes)
+			r.evaluate()
+			got := map[string]string{}
+			for _, c := range r.Checks {
+				got[c.Name] = c.Result
+			}
+			if got["32 writers beside readers (issue 3)"] != tt.rate || got["replies lost or duplicated (issue 3)"] != tt.lossless {
+				t.Errorf("writers %s, lossless %s; want %s, %s", got["32 writers beside readers (issue 3)"],
+					got["replies lost or duplicated (issue 3)"], tt.rate, tt.lossless)
+			}
+		})
 	}
 }

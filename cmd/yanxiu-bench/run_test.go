@@ -44,7 +44,7 @@ func fakeYanxiu(args []string) int {
 	}
 	switch {
 	case len(args) > 0 && args[0] == "demo":
-		if err := os.WriteFile(filepath.Join(flagValue("data"), dbFile), []byte("fake"), 0o644); err != nil {
+		if err := fakeSeed(filepath.Join(flagValue("data"), dbFile)); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
@@ -58,14 +58,20 @@ func fakeYanxiu(args []string) int {
 		fmt.Println("yanxiu v9.9.9-test")
 		return 0
 	case len(args) > 0 && args[0] == "serve":
-		return fakeServe(flagValue("addr"))
+		return fakeServe(flagValue("addr"), filepath.Join(flagValue("data"), dbFile))
 	}
 	fmt.Fprintln(os.Stderr, "fake yanxiu: unknown command", args)
 	return 2
 }
 
-func fakeServe(addr string) int {
+func fakeServe(addr, dbPath string) int {
 	mux := http.NewServeMux()
+	done, err := fakeCommunityRoutes(mux, dbPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer done()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"status":"ok"}`) })
 	mux.HandleFunc("GET /api/v1/users", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer fake-token" {
@@ -117,7 +123,7 @@ func fakeOptions(t *testing.T, data string) options {
 	}
 	var stderr bytes.Buffer
 	o, err := parseFlags([]string{"--bin", bin, "--data", data, "--duration", "300ms", "--warmup", "50ms",
-		"--connections", "4", "--pick", "10", "--start-timeout", "20s"}, &stderr)
+		"--connections", "4", "--pick", "10", "--writers", "3", "--start-timeout", "20s"}, &stderr)
 	if err != nil {
 		t.Fatalf("parseFlags: %v (%s)", err, stderr.String())
 	}
@@ -135,8 +141,8 @@ func TestBenchAgainstFake(t *testing.T) {
 	if !rep.Seed.SeededNow || !rep.Seed.Known || !strings.HasPrefix(rep.Seed.Summary, "seeded 3 institutions") {
 		t.Errorf("seed = %+v, want seeded now with the demo's summary", rep.Seed)
 	}
-	if len(rep.Scenarios) != 3 {
-		t.Fatalf("%d scenarios, want 3", len(rep.Scenarios))
+	if len(rep.Scenarios) != 6 {
+		t.Fatalf("%d scenarios, want 6 (five pages and the readers beside the writers)", len(rep.Scenarios))
 	}
 	for _, s := range rep.Scenarios {
 		if s.OK == 0 || s.Errors != 0 || s.RPS <= 0 || s.P99 <= 0 || s.PeakRSS <= 0 || s.OtherCPU < 0 {
@@ -145,6 +151,14 @@ func TestBenchAgainstFake(t *testing.T) {
 	}
 	if got := rep.Scenarios[0].URLs; got != 2 {
 		t.Errorf("personal space rotates %d URLs, want 2 (t1, t2)", got)
+	}
+	if c := rep.Communities; c == nil || len(c.IDs) != 2 || c.Dropped != 0 || c.TopicID != 100 || c.TopicReplies != 3 {
+		t.Errorf("communities = %+v, want homes 10 and 12 (11 is private, 13 archived) and topic 100", c)
+	}
+	w := rep.Writes
+	if w == nil || w.Writers != 3 || w.OK == 0 || w.Errors != 0 || !w.Lossless() || w.Count.Rows != int(w.OK) ||
+		w.CounterRows != int(w.OK) || w.RPS <= 0 || w.Readers.OK == 0 {
+		t.Errorf("writes = %+v", w)
 	}
 	if rep.Dataset.DroppedTeachers != 2 || rep.Dataset.Users != 4 || rep.Dataset.Schools != 2 {
 		t.Errorf("dataset = %+v, want 2 teachers dropped (teacher, ghost), 4 users, 2 schools", rep.Dataset)
@@ -193,7 +207,7 @@ func TestRunWritesJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Scenarios) != 1 || rep.Scenarios[0].Key != "me" || len(rep.Checks) != 6 {
+	if len(rep.Scenarios) != 1 || rep.Scenarios[0].Key != "me" || len(rep.Checks) != 12 {
 		t.Errorf("JSON report = %+v", rep)
 	}
 }
@@ -205,6 +219,8 @@ func TestRunFailures(t *testing.T) {
 		want int
 	}{
 		{"unknown scenario", []string{"--scenarios", "space,nope"}, 2},
+		{"bad writers", []string{"--writers", "0"}, 2},
+		{"sqlite URL in --db", []string{"--db", "sqlite:/tmp/x.db"}, 2},
 		{"bad connections", []string{"--connections", "0"}, 2},
 		{"missing binary", []string{"--bin", filepath.Join(t.TempDir(), "none"), "--data", t.TempDir()}, 1},
 		{"help", []string{"--help"}, 0},

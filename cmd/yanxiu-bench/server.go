@@ -55,7 +55,7 @@ func freeLoopbackAddr() (string, error) {
 
 // startServer runs bin serve on a free loopback port with its output in
 // DATA/bench-server.log, and returns once /healthz answers ok.
-func startServer(ctx context.Context, bin, data string, timeout time.Duration) (*server, error) {
+func startServer(ctx context.Context, bin, data, dbURL string, timeout time.Duration) (*server, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func startServer(ctx context.Context, bin, data string, timeout time.Duration) (
 	if s.log, err = os.Create(s.logPath); err != nil {
 		return nil, fmt.Errorf("server log: %w", err)
 	}
-	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data)
+	s.cmd = exec.Command(bin, withDB([]string{"serve", "--addr", addr, "--data", data}, dbURL)...)
 	s.cmd.Env = childEnv(os.Environ())
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
@@ -188,8 +188,8 @@ func runTool(ctx context.Context, bin string, args ...string) (string, error) {
 
 // createToken issues an API token for user with yanxiu token create, which
 // prints the token alone on the last line of its output.
-func createToken(ctx context.Context, bin, data, user string) (string, error) {
-	out, err := runTool(ctx, bin, "token", "create", "--data", data, "--user", user, "--name", "yanxiu-bench")
+func createToken(ctx context.Context, bin, data, dbURL, user string) (string, error) {
+	out, err := runTool(ctx, bin, withDB([]string{"token", "create", "--data", data, "--user", user, "--name", "yanxiu-bench"}, dbURL)...)
 	if err != nil {
 		return "", err
 	}

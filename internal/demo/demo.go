@@ -4,9 +4,10 @@
 // their schools (实验小学, 第三中学, 育才初级中学 ...; urban, town and
 // village) and the teaching-research groups inside them; teachers with
 // realistic names, subjects, titles and years of teaching; a year of
-// reflective journal entries, comments, follows and announcements; and the
-// event log of that year with the rhythm of a school calendar, from very
-// active teachers to those who never open their space.
+// reflective journal entries, comments, follows and announcements; training
+// communities across schools with their theme proposals, votes and
+// discussions; and the event log of that year with the rhythm of a school
+// calendar, from very active teachers to those who never open their space.
 //
 // Everything is drawn from a seeded random source, so the same Seed and Now
 // give the same district. Rows are written through the store's bulk
@@ -50,8 +51,13 @@ type Options struct {
 // Result tells what was made and how to log in.
 type Result struct {
 	Institutions, Users, Entries, Events int
-	Logins                               []Login
-	Elapsed                              time.Duration
+	// The training communities: their memberships, theme proposals, voting
+	// rounds and ballots cast, discussion topics, replies, likes, and the
+	// notifications the discussion sent.
+	Communities, Memberships, Proposals, Rounds, Ballots int
+	Topics, Replies, Likes, Notifications                int
+	Logins                                               []Login
+	Elapsed                                              time.Duration
 }
 
 // Login is a fixed demo account.
@@ -69,17 +75,35 @@ type size struct {
 	entries, comments, follows int
 	events                     int
 	noticesPerSchool           float64
+
+	// Communities: how many, the share that is district-wide, mean members
+	// of school-based and district-wide ones and of the demo logins' big
+	// one, topics and replies in all, the replies of the long check-in
+	// topic, likes per reply and the share of communities archived.
+	communities                    int
+	districtShare                  float64
+	schoolMembers, districtMembers float64
+	bigMembers                     int
+	topics, replies, bigTopic      int
+	likesPerReply, archivedShare   float64
+	secretShare                    float64 // of rounds besides the demo's one secret ballot
+	cacheMiB                       int     // page cache while loading
 }
 
 var sizes = map[Scale]size{
-	Small:    {districts: 1, schools: 12, people: 300, entries: 1000, comments: 1500, follows: 900, events: 30_000, noticesPerSchool: 4},
-	District: {districts: 20, schools: 2000, people: 100_000, entries: 30_000, comments: 45_000, follows: 60_000, events: 1_000_000, noticesPerSchool: 1.5},
+	Small: {districts: 1, schools: 12, people: 300, entries: 1000, comments: 1500, follows: 900, events: 30_000, noticesPerSchool: 4,
+		communities: 10, districtShare: 0.2, schoolMembers: 9, districtMembers: 18, bigMembers: 40,
+		topics: 60, replies: 1200, bigTopic: 150, likesPerReply: 0.8, archivedShare: 0.2, cacheMiB: 64},
+	District: {districts: 20, schools: 2000, people: 100_000, entries: 30_000, comments: 45_000, follows: 60_000, events: 1_000_000, noticesPerSchool: 1.5,
+		communities: 10_000, districtShare: 0.08, schoolMembers: 9, districtMembers: 35, bigMembers: 160,
+		topics: 80_000, replies: 1_000_000, bigTopic: 5000, likesPerReply: 0.45, archivedShare: 0.05, secretShare: 0.15, cacheMiB: 2048},
 }
 
 // bulkTables are the tables whose secondary indexes are built after loading
 // rather than updated row by row.
 var bulkTables = []string{"spaces", "users", "space_members", "journal_entries", "journal_comments", "follows",
-	"announcements", "events"}
+	"announcements", "events", "communities", "join_requests", "invitations", "theme_proposals", "proposal_comments",
+	"vote_rounds", "boards", "topics", "replies", "reply_likes", "mentions", "notifications"}
 
 // Seed fills an empty, migrated database with a demo district, all in one
 // transaction: either the whole district is there or nothing is.
@@ -120,8 +144,19 @@ func Seed(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	w.planFollows()
 	w.planNotices()
 	w.planProfiles()
+	w.planCommunities()
 
-	res := &Result{Users: len(w.people), Entries: len(w.entries), Logins: w.logins}
+	// A district is written in one transaction of over a gigabyte; a page
+	// cache that holds it saves spilling it to the log and reading it back.
+	restore, err := db.GrowCache(ctx, sz.cacheMiB)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer restore(context.WithoutCancel(ctx)) //nolint:errcheck // only the cache's size is at stake
+	cw := &w.comm
+	res := &Result{Users: len(w.people), Entries: len(w.entries), Logins: w.logins, Communities: len(cw.list),
+		Memberships: len(cw.members), Proposals: len(cw.proposals), Rounds: len(cw.rounds), Ballots: len(cw.ballots),
+		Topics: len(cw.topics), Replies: len(cw.replies), Likes: len(cw.likes)}
 	err = db.Tx(ctx, func(q *store.Q) error {
 		if n, err := q.CountUsers(ctx); err != nil {
 			return err
@@ -154,9 +189,14 @@ func Seed(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err := w.writeNotices(ctx, q); err != nil {
 			return err
 		}
+		if err := w.writeCommunities(ctx, q); err != nil {
+			return err
+		}
+		w.log("communities written (%s)", time.Since(began).Round(time.Millisecond))
 		if res.Events, err = w.writeEvents(ctx, q, insts); err != nil {
 			return err
 		}
+		res.Notifications = w.comm.notified
 		w.log("events: %d (%s)", res.Events, time.Since(began).Round(time.Millisecond))
 		return recreate(ctx)
 	})

@@ -41,7 +41,7 @@ func TestSeedSmall(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		res := seedSmall(t, db, 1)
-		if res.Users != 300 || res.Entries < 700 || res.Entries > 1300 || res.Events < 27_000 || res.Events > 33_000 {
+		if res.Users != 300 || res.Entries < 700 || res.Entries > 1300 || res.Events < 29_000 || res.Events > 38_000 {
 			t.Errorf("counts: %d users, %d entries, %d events", res.Users, res.Entries, res.Events)
 		}
 		r := db.R()
@@ -340,6 +340,20 @@ func TestSeedIsDeterministic(t *testing.T) {
 		for _, e := range evs {
 			out = append(out, string(e.Verb)+" "+e.At.String()+" "+e.Context)
 		}
+		// The communities' texts and threads, summed up.
+		for _, q := range []string{
+			`SELECT count(*) || ' ' || sum(length(body)) || ' ' || sum(like_count) || ' ' || sum(depth) || ' ' || max(created_at) FROM replies`,
+			`SELECT count(*) || ' ' || sum(length(title)) || ' ' || sum(length(body)) || ' ' || sum(reply_count) FROM topics`,
+			`SELECT count(*) || ' ' || sum(length(title)) || ' ' || sum(comment_count) || ' ' || sum(length(decision_note)) FROM theme_proposals`,
+			`SELECT count(*) || ' ' || sum(tally) FROM vote_options`,
+			`SELECT count(*) || ' ' || sum(length(title)) || ' ' || sum(created_at % 1000003) FROM notifications`,
+		} {
+			var v string
+			if err := db.R().QueryRowForTest(ctx, q).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
 		return out
 	}
 	a, b, c := digest(7), digest(7), digest(8)
@@ -376,8 +390,18 @@ func TestSeedDistrict(t *testing.T) {
 			}
 			t.Logf("%s: district seeded in %s: %d institutions, %d users, %d entries, %d events; database %s",
 				e.Name, res.Elapsed.Round(time.Millisecond), res.Institutions, res.Users, res.Entries, res.Events, size)
-			if res.Users != 100_000 || res.Events < 950_000 || res.Events > 1_050_000 {
+			t.Logf("%s: %d communities, %d memberships, %d proposals, %d ballots, %d topics, %d replies, %d likes, %d notifications",
+				e.Name, res.Communities, res.Memberships, res.Proposals, res.Ballots, res.Topics, res.Replies, res.Likes, res.Notifications)
+			// A million events of the foundation's year, and those of the communities.
+			if res.Users != 100_000 || res.Events < 2_500_000 || res.Events > 3_500_000 {
 				t.Errorf("district: %d users, %d events", res.Users, res.Events)
+			}
+			if res.Communities != 10_000 || res.Replies != 1_000_000 {
+				t.Errorf("district: %d communities, %d replies", res.Communities, res.Replies)
+			}
+			var longest int
+			if err := db.R().QueryRowForTest(ctx, `SELECT max(reply_count) FROM topics`).Scan(&longest); err != nil || longest != 5000 {
+				t.Errorf("the longest topic has %d replies (%v), want 5000", longest, err)
 			}
 			if _, n, err := db.R().ListInstitutions(ctx, store.InstitutionFilter{Level: space.School, Limit: 1}); err != nil || n != 2000 {
 				t.Errorf("%d schools (%v), want 2000", n, err)

@@ -32,6 +32,7 @@ type eventStream struct {
 	insts   []*space.Space
 	pending []event.Event
 	written int
+	cs      commStream
 }
 
 // writeEvents writes the whole year's events and returns how many.
@@ -64,6 +65,7 @@ func (w *world) writeEvents(ctx context.Context, q *store.Q, insts []*space.Spac
 	}
 	hs = append(hs, w.profiles...)
 	hs = append(hs, w.sessions...)
+	hs = append(hs, w.communityHappenings()...)
 	w.profiles, w.sessions = nil, nil
 	slices.SortStableFunc(hs, func(a, b happening) int {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.kind, b.kind))
@@ -82,7 +84,10 @@ func (w *world) writeEvents(ctx context.Context, q *store.Q, insts []*space.Spac
 			w.log("events: %d written", s.written)
 		}
 	}
-	return s.written, s.flush(ctx, 1<<62)
+	if err := s.flush(ctx, 1<<62); err != nil {
+		return s.written, err
+	}
+	return s.written, s.flushNotes(ctx, true)
 }
 
 // flush writes the pending events that happened before upTo; later ones
@@ -94,6 +99,9 @@ func (s *eventStream) flush(ctx context.Context, upTo int64) error {
 		return nil
 	}
 	if err := s.q.BulkAppendEvents(ctx, s.pending[:cut]); err != nil {
+		return err
+	}
+	if err := s.flushNotes(ctx, false); err != nil {
 		return err
 	}
 	s.written += cut
@@ -166,6 +174,9 @@ func (s *eventStream) emit(h happening) error {
 			map[string]any{"title": truncate(n.title, 200)})
 	case hSession:
 		return s.session(h.idx, at)
+	}
+	if h.kind >= hCommCreated {
+		return s.emitCommunity(h, at)
 	}
 	return fmt.Errorf("unknown happening kind %d", h.kind)
 }

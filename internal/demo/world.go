@@ -32,6 +32,7 @@ type world struct {
 	profiles []happening // profile updates
 	sessions []happening
 	logins   []Login
+	comm     commWorld // the training communities
 }
 
 type district struct {

@@ -152,7 +152,8 @@ func (w *rowWriter) statement(rows int) string {
 }
 
 // idTables are the tables whose IDs ReserveIDs hands out.
-var idTables = []string{"spaces", "users", "journal_entries", "journal_comments", "announcements", "events"}
+var idTables = []string{"spaces", "users", "journal_entries", "journal_comments", "announcements", "events",
+	"join_requests", "theme_proposals", "vote_rounds", "boards", "topics", "replies"}
 
 // ReserveIDs sets aside n consecutive IDs of table for rows the caller is
 // about to insert with explicit IDs, and returns the first. On PostgreSQL it
