@@ -383,13 +383,8 @@ func (s *Server) updateBriefing(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) publishBriefing(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	if _, err := s.svc.PublishBriefing(r.Context(), u, id); err != nil {
@@ -401,13 +396,8 @@ func (s *Server) publishBriefing(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteBriefing(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	cid, err := s.svc.DeleteBriefing(r.Context(), u, id)

@@ -216,13 +216,8 @@ func (s *Server) createCommunity(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editCommunityForm(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	c, a, err := s.svc.Community(r.Context(), u, id)
@@ -242,13 +237,8 @@ func (s *Server) editCommunityForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateCommunity(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	f := readCommunityForm(r)

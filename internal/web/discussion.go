@@ -59,13 +59,8 @@ func (s *Server) showDiscussion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createBoard(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := discussion.BoardInput{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
@@ -128,13 +123,8 @@ func newEditor(p *Page, communityID int64, name, value string, rows int) editorV
 }
 
 func (s *Server) newTopicForm(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := discussion.TopicInput{}
@@ -149,13 +139,8 @@ func (s *Server) newTopicForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTopic(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := discussion.TopicInput{Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
@@ -316,13 +301,8 @@ func topicPager(id int64, page, pages, total int) pager {
 }
 
 func (s *Server) createReply(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	in := discussion.ReplyInput{Body: r.PostFormValue("body")}

@@ -78,13 +78,8 @@ func (s *Server) reportReply(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) editPostForm(t discussion.PostType) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := s.requireUser(w, r)
-		if u == nil {
-			return
-		}
-		id, ok := pathID(r.PathValue("id"))
+		u, id, ok := s.userAndID(w, r)
 		if !ok {
-			s.renderError(w, r, http.StatusNotFound, "error.not_found")
 			return
 		}
 		p, err := s.svc.PostForEdit(r.Context(), u, t, id)
@@ -99,13 +94,8 @@ func (s *Server) editPostForm(t discussion.PostType) http.HandlerFunc {
 
 func (s *Server) updatePost(t discussion.PostType) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := s.requireUser(w, r)
-		if u == nil {
-			return
-		}
-		id, ok := pathID(r.PathValue("id"))
+		u, id, ok := s.userAndID(w, r)
 		if !ok {
-			s.renderError(w, r, http.StatusNotFound, "error.not_found")
 			return
 		}
 		in := discussion.EditInput{Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
@@ -134,13 +124,8 @@ type likeView struct {
 
 func (s *Server) toggleLike(like bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := s.requireUser(w, r)
-		if u == nil {
-			return
-		}
-		id, ok := pathID(r.PathValue("id"))
+		u, id, ok := s.userAndID(w, r)
 		if !ok {
-			s.renderError(w, r, http.StatusNotFound, "error.not_found")
 			return
 		}
 		var rp *discussion.Reply
@@ -226,13 +211,8 @@ func (v reportFormView) Back() string { return postURL(v.Post.Type, v.Post.ID) }
 
 func (s *Server) reportForm(t discussion.PostType) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := s.requireUser(w, r)
-		if u == nil {
-			return
-		}
-		id, ok := pathID(r.PathValue("id"))
+		u, id, ok := s.userAndID(w, r)
 		if !ok {
-			s.renderError(w, r, http.StatusNotFound, "error.not_found")
 			return
 		}
 		p, err := s.svc.PostToReport(r.Context(), u, t, id)
@@ -247,13 +227,8 @@ func (s *Server) reportForm(t discussion.PostType) http.HandlerFunc {
 
 func (s *Server) reportPost(t discussion.PostType) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := s.requireUser(w, r)
-		if u == nil {
-			return
-		}
-		id, ok := pathID(r.PathValue("id"))
+		u, id, ok := s.userAndID(w, r)
 		if !ok {
-			s.renderError(w, r, http.StatusNotFound, "error.not_found")
 			return
 		}
 		in := discussion.ReportInput{Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
@@ -279,13 +254,8 @@ type revisionsView struct {
 }
 
 func (s *Server) showRevisions(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	l, err := s.svc.Revisions(r.Context(), u, id)
@@ -303,13 +273,8 @@ type reportsView struct {
 }
 
 func (s *Server) showReports(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	q, err := s.svc.Reports(r.Context(), u, id, discussion.ReportStatus(r.URL.Query().Get("status")))
@@ -324,13 +289,8 @@ func (s *Server) showReports(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) decideReport(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	communityID, err := s.svc.DecideReport(r.Context(), u, id, r.PostFormValue("action") == "hide")

@@ -57,13 +57,8 @@ func (s *Server) showNotifications(w http.ResponseWriter, r *http.Request) {
 // so following a link from the inbox clears it. Only the recipient's own
 // read mark changes, and SameSite cookies keep other sites from doing it.
 func (s *Server) openNotification(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	target, err := s.svc.OpenNotification(r.Context(), u, id)

@@ -37,13 +37,8 @@ func (s *Server) rosterPage(r *http.Request, id int64) *rosterView {
 }
 
 func (s *Server) showRosterForm(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	// Check permission before showing the form: an empty preview is a cheap check.
@@ -57,13 +52,8 @@ func (s *Server) showRosterForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) previewRoster(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	v := s.rosterPage(r, id)

@@ -164,13 +164,8 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	err := s.svc.RevokeToken(r.Context(), u, id)

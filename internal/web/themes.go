@@ -336,13 +336,8 @@ func (s *Server) showProposal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) commentOnProposal(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	body := r.PostFormValue("body")
@@ -364,13 +359,8 @@ func (s *Server) commentOnProposal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) withdrawProposal(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	id, ok := pathID(r.PathValue("id"))
+	u, id, ok := s.userAndID(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
 	if err := s.svc.WithdrawProposal(r.Context(), u, id); err != nil {
