@@ -142,11 +142,21 @@ func (a *App) Handler() (http.Handler, error) {
 	apiHandler := api.New(api.Options{Service: a.Service, Catalog: cat, Logger: a.Log, MaxBodyBytes: a.Config.MaxBodyBytes})
 	srv, err := web.New(web.Options{Service: a.Service, Catalog: cat, Assets: assets, Blobs: a.Blobs, API: apiHandler,
 		Logger: a.Log, BaseURL: a.Config.BaseURL, SecureCookies: a.Config.SecureCookies, MaxBodyBytes: a.Config.MaxBodyBytes,
-		TempDir: filepath.Join(a.dataDir(), "tmp")})
+		TempDir: filepath.Join(a.dataDir(), "tmp"), Concurrency: a.concurrency()})
 	if err != nil {
 		return nil, err
 	}
 	return srv.Handler(), nil
+}
+
+// concurrency is how many requests the site serves at once: two per core
+// on SQLite, where pages are CPU-bound and the writer must get its turn;
+// more on PostgreSQL, where requests spend much of their time waiting on it.
+func (a *App) concurrency() int {
+	if a.DB.Kind() == "postgres" {
+		return 8 * web.DefaultConcurrency()
+	}
+	return web.DefaultConcurrency()
 }
 
 func (a *App) dataDir() string {
@@ -171,6 +181,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	if a.Config.DebugAddr != "" {
+		stop, err := serveProfiles(a.Config.DebugAddr, a.Log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	go a.housekeeping(ctx)
 	a.startJobs(ctx)
 	errc := make(chan error, 1)

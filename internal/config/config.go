@@ -17,10 +17,14 @@ import (
 
 // Config is every setting a subcommand may use.
 type Config struct {
-	Addr    string // listen address for serve
-	DataDir string // folder for the SQLite database, uploads and backups
-	DBURL   string // postgres://... to use PostgreSQL; "" for SQLite in DataDir
-	Demo    bool   // seed demo data on first start
+	Addr string // listen address for serve
+	// DebugAddr, when set, serves Go's runtime profiles (net/http/pprof)
+	// on a second listener, meant for loopback: profiles show internals
+	// and cost CPU, so they never share the public port.
+	DebugAddr string
+	DataDir   string // folder for the SQLite database, uploads and backups
+	DBURL     string // postgres://... to use PostgreSQL; "" for SQLite in DataDir
+	Demo      bool   // seed demo data on first start
 	// DemoScale is small or district.
 	DemoScale string
 	// BaseURL is the public URL, for links in feeds; derived from Addr when empty.
@@ -62,6 +66,7 @@ func (c *Config) Env(getenv func(string) string) error {
 		}
 	}
 	str("YANXIU_ADDR", &c.Addr)
+	str("YANXIU_DEBUG_ADDR", &c.DebugAddr)
 	str("YANXIU_DATA", &c.DataDir)
 	str("YANXIU_DB", &c.DBURL)
 	str("YANXIU_BASE_URL", &c.BaseURL)
@@ -98,6 +103,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.Flags(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen `address` host:port; env YANXIU_ADDR")
+	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve runtime profiles (/debug/pprof/) on this loopback `address`; empty for none; env YANXIU_DEBUG_ADDR")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed a demo district into an empty database on first start")
 	fs.StringVar(&c.DemoScale, "scale", c.DemoScale, "demo size: small or district")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public `URL` for links in feeds; env YANXIU_BASE_URL")
@@ -122,6 +128,13 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	if c.DebugAddr != "" {
+		if host, _, err := net.SplitHostPort(c.DebugAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--debug-addr %q: %w", c.DebugAddr, err))
+		} else if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			errs = append(errs, fmt.Errorf("--debug-addr %q: profiles are served on loopback only", c.DebugAddr))
+		}
 	}
 	if c.DemoScale != "small" && c.DemoScale != "district" {
 		errs = append(errs, fmt.Errorf("--scale %q: want small or district", c.DemoScale))

@@ -30,6 +30,8 @@ func TestValidate(t *testing.T) {
 		"bad db":              func(c *Config) { c.DBURL = "mysql://x" },
 		"bad addr":            func(c *Config) { c.Addr = "nonsense" },
 		"bad scale":           func(c *Config) { c.DemoScale = "huge" },
+		"public debug addr":   func(c *Config) { c.DebugAddr = "0.0.0.0:6060" },
+		"bad debug addr":      func(c *Config) { c.DebugAddr = "6060" },
 		"smtp without sender": func(c *Config) { c.SMTP.Host = "smtp.example.org" },
 		"smtp bad sender": func(c *Config) {
 			c.SMTP = SMTP{Host: "smtp.example.org", Port: 587, TLS: "starttls", From: "not an address"}
@@ -48,6 +50,13 @@ func TestValidate(t *testing.T) {
 		mut(&c)
 		if err := c.Validate(); err == nil {
 			t.Errorf("%s: Validate accepted %+v", name, c)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:0"} {
+		c := Default()
+		c.DebugAddr = addr
+		if err := c.Validate(); err != nil {
+			t.Errorf("loopback debug address %s refused: %v", addr, err)
 		}
 	}
 	if err := (&Config{}).Env(func(string) string { return "maybe" }); err == nil {

@@ -133,6 +133,9 @@ type Reply struct {
 	ParentHidden bool
 	QuoteHidden  bool
 	Liked        bool
+
+	// Position is the 0-based place of a reply just created in its topic.
+	Position int
 }
 
 // Revision is a post's text before one edit.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 
@@ -41,13 +42,21 @@ func (s *Service) PersonalSpace(ctx context.Context, viewer *account.User, usern
 	}
 	r := s.db.R()
 	p := &PersonalSpace{Owner: owner, IsOwner: viewer != nil && viewer.ID == owner.ID}
-	if p.Space, err = r.SpaceByID(ctx, owner.PersonalSpaceID); err != nil {
+	// The personal space and the owner's institution in one statement.
+	spaces, err := r.SpacesByIDs(ctx, []int64{owner.PersonalSpaceID, owner.InstitutionID})
+	if err != nil {
 		return nil, err
 	}
-	if owner.InstitutionID != 0 {
-		if p.Institution, err = r.SpaceByID(ctx, owner.InstitutionID); err != nil {
-			return nil, err
+	for _, sp := range spaces {
+		switch sp.ID {
+		case owner.PersonalSpaceID:
+			p.Space = sp
+		case owner.InstitutionID:
+			p.Institution = sp
 		}
+	}
+	if p.Space == nil {
+		return nil, fmt.Errorf("personal space %d of %s: %w", owner.PersonalSpaceID, owner.Username, apperr.New(apperr.NotFound, "error.not_found"))
 	}
 	var viewerID int64
 	if viewer != nil {

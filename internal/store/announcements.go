@@ -33,7 +33,7 @@ func (q *Q) Announcements(ctx context.Context, spaceID int64, limit int) ([]*Ann
 	rows, err := q.q.QueryContext(ctx, `SELECT a.id, a.space_id, a.author_id, COALESCE(NULLIF(u.display_name, ''), u.username),
 		a.title, a.body, a.body_html, a.created_at
 		FROM announcements a JOIN users u ON u.id = a.author_id
-		WHERE a.space_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`, spaceID, limit)
+		WHERE a.space_id = $1 ORDER BY a.created_at DESC, a.id DESC`+limitOffset(limit, 0), spaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list announcements of %d: %w", spaceID, err)
 	}

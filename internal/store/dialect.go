@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -52,4 +53,17 @@ func isUniqueViolation(err error) bool {
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}
+
+// limitOffset writes LIMIT and OFFSET into the SQL text as integers. Bound
+// as parameters, they make SQLite prepare the statement a second time on
+// every execution (binding a value the plan depends on marks it for
+// re-preparation), which profiles showed doubling the cost of short list
+// queries. Limits come from code constants and offsets from a clamped page
+// number, so the set of texts stays small for the statement cache.
+func limitOffset(limit, offset int) string {
+	if offset <= 0 {
+		return " LIMIT " + strconv.Itoa(max(limit, 0))
+	}
+	return " LIMIT " + strconv.Itoa(max(limit, 0)) + " OFFSET " + strconv.Itoa(offset)
 }

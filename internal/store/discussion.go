@@ -160,10 +160,8 @@ func (q *Q) Topics(ctx context.Context, f TopicFilter) ([]*discussion.Topic, int
 	if total == 0 || f.Offset >= total {
 		return nil, total, nil
 	}
-	n := len(args)
-	args = append(args, f.Limit, f.Offset)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+topicColumns+topicFrom+cond+fmt.Sprintf(`
-		ORDER BY t.pinned DESC, t.last_reply_at DESC, t.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2), args...)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+topicColumns+topicFrom+cond+`
+		ORDER BY t.pinned DESC, t.last_reply_at DESC, t.id DESC`+limitOffset(f.Limit, f.Offset), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list topics: %w", err)
 	}
@@ -247,6 +245,15 @@ func scanReplyWith(r rowScanner, extra ...any) (*discussion.Reply, error) {
 // CreateReply inserts a reply and moves its topic's counters and activity
 // time in the same transaction, so reply_count always equals the rows.
 func (q *Q) CreateReply(ctx context.Context, r *discussion.Reply) error {
+	// The topic's counter is taken first: its row lock orders concurrent
+	// replies (PostgreSQL assigns the reply's ID after it), so the count
+	// it returns is exactly the new reply's place in the topic and the
+	// poster can be sent to the right page without counting the index.
+	var count int
+	if err := q.q.QueryRowContext(ctx, `UPDATE topics SET reply_count = reply_count + 1, last_reply_at = $1, last_reply_by = $2
+		WHERE id = $3 RETURNING reply_count`, ms(r.CreatedAt), r.AuthorID, r.TopicID).Scan(&count); err != nil {
+		return fmt.Errorf("count reply of topic %d: %w", r.TopicID, err)
+	}
 	err := q.q.QueryRowContext(ctx, `INSERT INTO replies (topic_id, space_id, parent_id, quote_of, quote_excerpt, depth,
 		author_id, body, body_html, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
 		r.TopicID, r.SpaceID, nullInt(r.ParentID), nullInt(r.QuoteOf), r.QuoteExcerpt, r.Depth, r.AuthorID, r.Body,
@@ -254,11 +261,7 @@ func (q *Q) CreateReply(ctx context.Context, r *discussion.Reply) error {
 	if err != nil {
 		return fmt.Errorf("insert reply: %w", err)
 	}
-	r.UpdatedAt = r.CreatedAt
-	if _, err := q.q.ExecContext(ctx, `UPDATE topics SET reply_count = reply_count + 1, last_reply_at = $1, last_reply_by = $2
-		WHERE id = $3`, ms(r.CreatedAt), r.AuthorID, r.TopicID); err != nil {
-		return fmt.Errorf("count reply of topic %d: %w", r.TopicID, err)
-	}
+	r.UpdatedAt, r.Position = r.CreatedAt, count-1
 	return nil
 }
 
@@ -307,12 +310,17 @@ func (q *Q) RepliesPage(ctx context.Context, topicID, viewerID int64, offset, to
 	// prefers custom plans) than to run, and would tempt it into merge
 	// joins over a person's every like. Ordering by (topic_id, id), not id
 	// alone, keeps both engines on replies_topic.
+	// Visitors who are not signed in like nothing: no probe of the likes.
+	liked := `(SELECT l.user_id FROM reply_likes l WHERE l.reply_id = r.id AND l.user_id = $2) IS NOT NULL`
+	if viewerID == 0 {
+		liked = `$2 < 0` // false for viewer 0, yet $2 stays bound
+	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+strings.Replace(replyColumns, "r.body,", "'',", 1)+`,
 		COALESCE((SELECT COALESCE(NULLIF(pu.display_name, ''), pu.username) FROM replies pr JOIN users pu ON pu.id = pr.author_id
 			WHERE pr.id = r.parent_id), ''),
 		COALESCE((SELECT pr.hidden FROM replies pr WHERE pr.id = r.parent_id), FALSE),
 		COALESCE((SELECT qr.hidden FROM replies qr WHERE qr.id = r.quote_of), FALSE),
-		(SELECT l.user_id FROM reply_likes l WHERE l.reply_id = r.id AND l.user_id = $2) IS NOT NULL
+		`+liked+`
 		FROM replies r JOIN users u ON u.id = r.author_id
 		WHERE r.topic_id = $1 AND r.id >= `+from+` ORDER BY r.topic_id, r.id LIMIT $3`, topicID, viewerID, limit, arg)
 	if err != nil {

@@ -130,6 +130,9 @@ func TestRepliesPageMatchesPostingOrder(t *testing.T) {
 				if err := q.CreateReply(ctx, r); err != nil {
 					return err
 				}
+				if r.Position != i {
+					t.Errorf("reply %d created at position %d", i, r.Position)
+				}
 				ids = append(ids, r.ID)
 			}
 			// Another topic's replies interleave with this one's IDs.

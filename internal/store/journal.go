@@ -123,10 +123,8 @@ func (q *Q) Entries(ctx context.Context, f EntryFilter) ([]*journal.Entry, int, 
 	// One query gives the page and, through a window, the total; only an
 	// empty page needs a separate count.
 	countArgs := args
-	args = append(args, f.Limit, f.Offset)
 	rows, err := q.q.QueryContext(ctx, `SELECT `+entryColumns+`, count(*) OVER () FROM journal_entries e JOIN users u ON u.id = e.author_id
-		WHERE `+cond+fmt.Sprintf(` ORDER BY COALESCE(e.published_at, e.created_at) DESC, e.id DESC LIMIT $%d OFFSET $%d`,
-		len(args)-1, len(args)), args...)
+		WHERE `+cond+` ORDER BY COALESCE(e.published_at, e.created_at) DESC, e.id DESC`+limitOffset(f.Limit, f.Offset), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list journal entries: %w", err)
 	}

@@ -110,7 +110,7 @@ func (q *Q) Children(ctx context.Context, parentID int64, limit, offset int) ([]
 	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM spaces WHERE parent_id = $1 AND kind = 'institution'`, parentID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count children of %d: %w", parentID, err)
 	}
-	out, err := q.listSpaces(ctx, `WHERE s.parent_id = $1 AND s.kind = 'institution' ORDER BY s.sort_name, s.id LIMIT $2 OFFSET $3`, parentID, limit, offset)
+	out, err := q.listSpaces(ctx, `WHERE s.parent_id = $1 AND s.kind = 'institution' ORDER BY s.sort_name, s.id`+limitOffset(limit, offset), parentID)
 	return out, total, err
 }
 
@@ -223,7 +223,7 @@ type Member struct {
 func (q *Q) Members(ctx context.Context, spaceID int64, limit, offset int) ([]Member, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+userColumns+`, m.role FROM space_members m
 		JOIN users u ON u.id = m.user_id
-		WHERE m.space_id = $1 ORDER BY m.sort_name, m.user_id LIMIT $2 OFFSET $3`, spaceID, limit, offset)
+		WHERE m.space_id = $1 ORDER BY m.sort_name, m.user_id`+limitOffset(limit, offset), spaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list members of %d: %w", spaceID, err)
 	}

@@ -241,7 +241,7 @@ func (s *Server) showBriefingFigures(w http.ResponseWriter, r *http.Request) {
 // renderFragment executes one named template of a page, without the
 // layout, for htmx to swap into the page.
 func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, status int, page, name string, view any) {
-	t, ok := s.pages[page]
+	t, ok := s.pages[info(r).lang][page]
 	if !ok {
 		s.log.Error("no such page template", "page", page)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -158,41 +158,19 @@ func communityPath(id int64) string { return "/c/" + itoa(id) }
 func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, id int64) (*communityView, bool) {
 	viewer := currentUser(r)
 	ctx := r.Context()
-	c, a, err := s.svc.Community(ctx, viewer, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
 	page := 1
 	pr := &http.Request{URL: &url.URL{Path: communityPath(id)}}
 	if r.Method == http.MethodGet {
 		page, pr = pageParam(r), r
 	}
-	v := &communityView{C: c, A: a, Roles: community.Roles, InviteRole: community.RoleMember, LinkDays: strconv.Itoa(service.DefaultInviteDays)}
-	if v.Members, err = s.svc.CommunityMembers(ctx, viewer, id, membersPerPage, (page-1)*membersPerPage); err != nil {
+	h, err := s.svc.CommunityHome(ctx, viewer, id, membersPerPage, (page-1)*membersPerPage, latestBriefings)
+	if err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
-	if v.Themes, err = s.svc.CurrentThemes(ctx, viewer, id); err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	if v.Briefings, err = s.svc.LatestBriefings(ctx, viewer, id, latestBriefings); err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	if a.Lead {
-		if v.Requests, err = s.svc.JoinRequests(ctx, viewer, id); err != nil {
-			s.fail(w, r, err)
-			return nil, false
-		}
-	}
-	if a.Role == "" {
-		if v.MyRequest, err = s.svc.MyJoinRequest(ctx, viewer, id); err != nil {
-			s.fail(w, r, err)
-			return nil, false
-		}
-	}
+	c := h.Community
+	v := &communityView{C: c, A: h.Access, Roles: community.Roles, InviteRole: community.RoleMember, LinkDays: strconv.Itoa(service.DefaultInviteDays),
+		Members: h.Members, Themes: h.Themes, Briefings: h.Briefings, Requests: h.Requests, MyRequest: h.MyRequest}
 	v.Page = s.page(r, "")
 	v.Page.Title, v.Page.Path = c.Space.Name, communityPath(id)
 	v.Pager = newPager(pr, page, membersPerPage, c.Space.MemberCount)

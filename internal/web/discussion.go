@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -179,6 +180,69 @@ type topicView struct {
 	Quote   int64 // the reply being quoted, from ?quote=
 	Body    string
 	Pages   []int // page numbers around the current one, for the page links
+	frag    fragmenter
+}
+
+// replyContent is what the reply-content fragment shows: a reply's header,
+// quote, body and attachments, the same for every viewer of its class.
+type replyContent struct {
+	*Page
+	R     discussion.Threaded
+	Lead  bool // leads see hidden replies and their badge
+	Files filesView
+}
+
+// replyContentKey names every input of the reply-content fragment. The
+// body, the hidden and expert flags change only together with the update
+// time; the rest comes from other rows (the parent, the quoted reply, the
+// author's name) or from the page (floor, thread layout), so it is spelt out.
+type replyContentKey struct {
+	lang                                            string
+	id, updated                                     int64
+	lead, hidden, expert                            bool
+	floor, files                                    int
+	parentOnPage, parentHidden, quoteHidden         bool
+	parentAuthor, authorName, authorUsername, quote string
+}
+
+// contentKey is the cache key of a reply's content on this page.
+func (v topicView) contentKey(r discussion.Threaded, files int) replyContentKey {
+	return replyContentKey{lang: v.Lang, id: r.ID, updated: r.UpdatedAt.UnixNano(), lead: v.P.Access.Lead, hidden: r.Hidden,
+		expert: r.ExpertAnswer, floor: r.Floor, files: files, parentOnPage: r.ParentOnPage,
+		parentHidden: r.ParentHidden, quoteHidden: r.QuoteHidden, parentAuthor: r.ParentAuthor,
+		authorName: r.AuthorName, authorUsername: r.AuthorUsername, quote: r.QuoteExcerpt}
+}
+
+// ReplyContent renders the viewer-independent part of a reply, from the
+// fragment cache when the same reply was shown the same way before.
+func (v topicView) ReplyContent(r discussion.Threaded) (template.HTML, error) {
+	files := v.Files(r.ID)
+	return v.frag.render(v.contentKey(r, len(files.Files)), "reply-content",
+		replyContent{Page: v.Page, R: r, Lead: v.P.Access.Lead, Files: files})
+}
+
+// replyView is what the reply template shows: one reply with its buttons.
+type replyView struct {
+	V topicView
+	R discussion.Threaded
+}
+
+// anonymousReplyKey names a whole reply as visitors who are not signed in
+// see it: its content and its like count, and no buttons.
+type anonymousReplyKey struct {
+	content replyContentKey
+	likes   int
+}
+
+// Reply renders one reply with its buttons. A signed-in viewer's buttons
+// are theirs (likes, edit rights, CSRF tokens), so only the content comes
+// from the cache; a visitor's whole reply does.
+func (v topicView) Reply(r discussion.Threaded) (template.HTML, error) {
+	if v.User != nil {
+		return v.frag.execute("reply", replyView{V: v, R: r})
+	}
+	key := anonymousReplyKey{content: v.contentKey(r, len(v.P.Attachments[r.ID])), likes: r.LikeCount}
+	return v.frag.render(key, "reply", replyView{V: v, R: r})
 }
 
 // BoardLabel is a board's name as shown.
@@ -286,7 +350,7 @@ func (s *Server) topicView(r *http.Request, id int64, page int, p *Page) (topicV
 		p.Title = p.T("discussion.hidden")
 	}
 	return topicView{Page: p, P: tp, Pager: topicPager(id, tp.Page, tp.Pages, tp.Topic.ReplyCount),
-		Pages: pageWindow(tp.Page, tp.Pages)}, nil
+		Pages: pageWindow(tp.Page, tp.Pages), frag: s.fragmenter(r, "topic")}, nil
 }
 
 func topicPager(id int64, page, pages, total int) pager {
@@ -332,7 +396,8 @@ func (s *Server) createReply(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "topic", v)
 		return
 	}
-	s.redirectToReply(w, r, rp.ID)
+	// The new reply's page is known from its position: no second lookup.
+	http.Redirect(w, r, "/topics/"+itoa(id)+"?page="+strconv.Itoa(discussion.PageOf(rp.Position))+"#r"+itoa(rp.ID), http.StatusSeeOther)
 }
 
 // showReply sends a link to a reply to the page of its topic that shows it.

@@ -9,6 +9,9 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,27 +28,133 @@ type entryCard struct {
 	E *journal.Entry
 }
 
+// entryCardKey names every input of the entry-card partial.
+type entryCardKey struct {
+	lang                       string
+	id, updated, published     int64
+	comments                   int
+	visibility, author, handle string
+}
+
+// entryCard renders a journal entry's card through the fragment cache: the
+// card is the same for every viewer, and a personal space shows ten.
+func (s *Server) entryCard(p *Page, e *journal.Entry) (template.HTML, error) {
+	key := entryCardKey{lang: p.Lang, id: e.ID, updated: e.UpdatedAt.UnixNano(), comments: e.CommentCount,
+		visibility: string(e.Visibility), author: e.AuthorName, handle: e.AuthorUsername}
+	if e.PublishedAt != nil {
+		key.published = e.PublishedAt.UnixNano()
+	}
+	// Every page's set holds the partials; the personal space's will do.
+	f := fragmenter{cache: s.fragments, t: s.pages[p.Lang]["space"]}
+	return f.render(key, "entry-card", entryCard{P: p, E: e})
+}
+
+// memberItem is what the member-item template shows: one person in a list.
+type memberItem struct {
+	*Page
+	U *account.User
+}
+
+// memberItemKey names every input of the member-item template.
+type memberItemKey struct {
+	lang, username, name, role, avatar string
+}
+
+// memberItem renders one member of an institution's list through the
+// fragment cache: an avatar, a name and a role, the same for every viewer.
+func (s *Server) memberItem(p *Page, u *account.User) (template.HTML, error) {
+	key := memberItemKey{lang: p.Lang, username: u.Username, name: u.Name(), role: string(u.Role), avatar: u.AvatarKey}
+	f := fragmenter{cache: s.fragments, t: s.pages[p.Lang]["institution"]}
+	return f.render(key, "member-item", memberItem{Page: p, U: u})
+}
+
 //go:embed templates
 var templateFiles embed.FS
 
 // parsePages parses every page template together with the layout and the
-// shared partials, once, at start.
-func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+// shared partials, once per language, at start. Before parsing, actions that
+// translate a constant key without arguments ({{.T "key"}}) or name a
+// static file ({{.Asset "app.css"}}) are replaced by their escaped text for
+// that language: about a fifth of all actions are such constants, and each
+// costs html/template a reflective method lookup, a call and an escaper call
+// on every request, which profiles showed as a large share of page CPU. A
+// constant key missing from a catalogue fails here, at start, instead of
+// showing the raw key on a page.
+func parsePages(funcs template.FuncMap, cat *i18n.Catalog, assets Assets) (map[string]map[string]*template.Template, error) {
 	shared := []string{"templates/layout.html", "templates/partials.html"}
 	entries, err := fs.Glob(templateFiles, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := make(map[string]*template.Template, len(entries))
-	for _, e := range entries {
-		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/pages/"), ".html")
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, append(shared, e)...)
-		if err != nil {
-			return nil, fmt.Errorf("parse page %s: %w", name, err)
+	sets := make(map[string]map[string]*template.Template, len(i18n.Languages()))
+	for _, lang := range i18n.Languages() {
+		src := map[string]string{}
+		for _, f := range append(slices.Clone(shared), entries...) {
+			b, err := fs.ReadFile(templateFiles, f)
+			if err != nil {
+				return nil, err
+			}
+			if src[f], err = resolveConstants(string(b), cat, lang, assets); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
 		}
-		pages[name] = t
+		pages := make(map[string]*template.Template, len(entries))
+		for _, e := range entries {
+			name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/pages/"), ".html")
+			// The layout is the root: it is what Execute runs.
+			t, err := template.New(path.Base(shared[0])).Funcs(funcs).Parse(src[shared[0]])
+			for _, f := range append(slices.Clone(shared[1:]), e) {
+				if err == nil {
+					_, err = t.New(path.Base(f)).Parse(src[f])
+				}
+			}
+			if err != nil {
+				return nil, fmt.Errorf("parse page %s (%s): %w", name, lang, err)
+			}
+			pages[name] = t
+		}
+		sets[lang] = pages
 	}
-	return pages, nil
+	return sets, nil
+}
+
+// constantAction matches {{.T "key"}}, {{$.T "key"}}, {{$v.T "key"}},
+// {{.P.T "key"}} and {{.Asset "name"}}: a whole action with one constant
+// argument and no trim markers. Every T in the templates is the Page's
+// translation method (views embed *Page or hold it as P).
+var constantAction = regexp.MustCompile(`\{\{\s*(?:\$\w*)?(?:\.P)?\.(T|Asset)\s+"([A-Za-z0-9_.\-/]+)"\s*\}\}`)
+
+// assetPaths names fingerprinted static files.
+type assetPaths interface{ Path(name string) string }
+
+// resolveConstants replaces the constant actions of a template source by
+// their text in lang, HTML-escaped as html/template would escape them in
+// element text and quoted attribute values, the only places such actions
+// appear (scripts and styles are never inline: the content security policy
+// forbids it). Braces are escaped too, so a translation cannot open an action.
+func resolveConstants(src string, cat *i18n.Catalog, lang string, assets assetPaths) (string, error) {
+	var missing []string
+	out := constantAction.ReplaceAllStringFunc(src, func(action string) string {
+		m := constantAction.FindStringSubmatch(action)
+		var text string
+		switch m[1] {
+		case "Asset":
+			text = "/static/" + m[2]
+			if assets != nil {
+				text = assets.Path(m[2])
+			}
+		default:
+			if !cat.Has(lang, m[2]) {
+				missing = append(missing, m[2])
+			}
+			text = cat.T(lang, m[2])
+		}
+		return strings.ReplaceAll(template.HTMLEscapeString(text), "{", "&#123;")
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("no %s text for %s", lang, strings.Join(missing, ", "))
+	}
+	return out, nil
 }
 
 // Page is the part of every view that the layout needs. Page views embed it,
@@ -137,7 +246,7 @@ func pageParam(r *http.Request) int {
 // render executes a page template into a buffer first, so a template error
 // becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
-	t, ok := s.pages[name]
+	t, ok := s.pages[info(r).lang][name]
 	if !ok {
 		s.log.Error("no such page template", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -310,9 +419,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"excerptHTML": markup.ExcerptHTML,
 		// sanitized marks HTML that markup.Render produced and bluemonday
 		// cleaned at write time; never use it on anything else.
-		"sanitized": func(s string) template.HTML { return template.HTML(s) },
-		"card":      func(p *Page, e *journal.Entry) entryCard { return entryCard{P: p, E: e} },
-		"list":      func(xs ...string) []string { return xs },
+		"sanitized":  func(s string) template.HTML { return template.HTML(s) },
+		"entryCard":  s.entryCard,
+		"memberItem": s.memberItem,
+		"list":       func(xs ...string) []string { return xs },
 		"deref": func(p *int) int {
 			if p == nil {
 				return 0

@@ -40,6 +40,9 @@ type Options struct {
 	MaxBodyBytes  int64
 	// TempDir holds roster uploads between preview and apply.
 	TempDir string
+	// Concurrency is how many requests are served at once (0: two per
+	// core, right for SQLite); see requestGate.
+	Concurrency int
 }
 
 // Server holds what handlers share.
@@ -54,7 +57,11 @@ type Server struct {
 	secure  bool
 	maxBody int64
 	tempDir string
-	pages   map[string]*template.Template
+	// concurrency bounds the requests served at once; see requestGate.
+	concurrency int
+	pages       map[string]map[string]*template.Template // by language, then page name
+	// fragments holds rendered parts of pages; see fragmentCache.
+	fragments *fragmentCache
 }
 
 // New parses the templates and returns a Server.
@@ -66,8 +73,9 @@ func New(o Options) (*Server, error) {
 		o.MaxBodyBytes = 1 << 20
 	}
 	s := &Server{svc: o.Service, cat: o.Catalog, assets: o.Assets, blobs: o.Blobs, api: o.API, log: o.Logger,
-		baseURL: o.BaseURL, secure: o.SecureCookies, maxBody: o.MaxBodyBytes, tempDir: o.TempDir}
-	pages, err := parsePages(s.templateFuncs())
+		baseURL: o.BaseURL, secure: o.SecureCookies, maxBody: o.MaxBodyBytes, tempDir: o.TempDir, concurrency: o.Concurrency,
+		fragments: newFragmentCache(fragmentBudget)}
+	pages, err := parsePages(s.templateFuncs(), s.cat, s.assets)
 	if err != nil {
 		return nil, err
 	}
@@ -79,5 +87,6 @@ func New(o Options) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.securityHeaders(s.withRequestContext(s.checkCSRF(s.rejectBadText(mux)))))
+	gate := newRequestGate(s.concurrency)
+	return gate.wrap(s.recoverPanics(s.securityHeaders(s.withRequestContext(s.checkCSRF(s.rejectBadText(mux))))))
 }
