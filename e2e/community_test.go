@@ -121,11 +121,11 @@ func TestThemeNegotiation(t *testing.T) {
 		chromedp.SendKeys(`#purpose`, "两校数学老师一起研究作业设计。\n\n每月一次线上研讨。"),
 		chromedp.SetValue(`#subject`, "math"),
 		chromedp.SetValue(`#grade_band`, "primary"),
-		chromedp.Click(`input[name=join_policy][value=open]`),
-		chromedp.Click(`input[name=visibility][value=institution]`),
-		chromedp.Click(`.form-actions button[type=submit]`),
+		click(`input[name=join_policy][value=open]`),
+		click(`input[name=visibility][value=institution]`),
+		click(`.form-actions button[type=submit]`),
 		chromedp.WaitVisible(`#host-tools`),
-		chromedp.Click(`#host-tools button.btn-primary`), // start: planning → active
+		click(`#host-tools button.btn-primary`), // start: planning → active
 		chromedp.WaitVisible(`.flash-success`),
 	)
 	for _, want := range []string{"青湖区小学数学作业设计共同体", "进行中", "青湖区", "数学", "小学", "每月一次线上研讨"} {
@@ -151,9 +151,9 @@ func TestThemeNegotiation(t *testing.T) {
 			actAs(srv, who),
 			chromedp.Navigate(url+"/c"),
 			chromedp.WaitVisible(`#all-communities`),
-			chromedp.Click(`a[href="/c/`+strconv.FormatInt(cid, 10)+`"]`),
+			click(`a[href="/c/`+strconv.FormatInt(cid, 10)+`"]`),
 			chromedp.WaitVisible(`#join`),
-			chromedp.Click(`#join`),
+			click(`#join`),
 			chromedp.WaitVisible(`.flash-success`),
 		)
 		if !strings.Contains(got, "成员") {
@@ -174,7 +174,7 @@ func TestThemeNegotiation(t *testing.T) {
 			chromedp.SendKeys(`#p-problem`, p.problem),
 			chromedp.SendKeys(`#p-rationale`, "关系到减负增效。"),
 			chromedp.SendKeys(`#p-plan`, "每人设计一份作业，互相听课。"),
-			chromedp.Click(`#propose button[type=submit]`),
+			click(`#propose button[type=submit]`),
 			chromedp.WaitVisible(`.flash-success`),
 		); err != nil {
 			t.Fatalf("propose %s: %v", p.title, err)
@@ -197,11 +197,11 @@ func TestThemeNegotiation(t *testing.T) {
 		chromedp.Navigate(c+"/themes"),
 		chromedp.WaitVisible(`#r-title`),
 		chromedp.SendKeys(`#r-title`, "本学期研修主题投票"),
-		chromedp.Click(`#open-round input[value="`+ids["作业分层设计"]+`"]`),
-		chromedp.Click(`#open-round input[value="`+ids["课堂提问的有效性"]+`"]`),
+		click(`#open-round input[value="`+ids["作业分层设计"]+`"]`),
+		click(`#open-round input[value="`+ids["课堂提问的有效性"]+`"]`),
 		chromedp.SetValue(`#r-budget`, "1"),
 		chromedp.SetValue(`#r-closes`, closes),
-		chromedp.Click(`#open-round button[type=submit]`),
+		click(`#open-round button[type=submit]`),
 		chromedp.WaitVisible(`.flash-success`),
 	); err != nil {
 		t.Fatalf("open round: %v", err)
@@ -215,8 +215,8 @@ func TestThemeNegotiation(t *testing.T) {
 			actAs(srv, v.who),
 			chromedp.Navigate(c+"/themes"),
 			chromedp.WaitVisible(`.ballot`),
-			chromedp.Click(`.ballot input[value="`+ids[v.title]+`"]`),
-			chromedp.Click(`.ballot-form button[type=submit]`),
+			click(`.ballot input[value="`+ids[v.title]+`"]`),
+			click(`.ballot-form button[type=submit]`),
 			chromedp.WaitVisible(`.voted`),
 		)
 		if !strings.Contains(got, "您已经投过票了") || strings.Contains(got, "票数") {
@@ -237,9 +237,9 @@ func TestThemeNegotiation(t *testing.T) {
 		}
 	}
 	if err := chromedp.Do(ctx,
-		chromedp.Click(`#decide input[value="`+ids["作业分层设计"]+`"]`),
+		click(`#decide input[value="`+ids["作业分层设计"]+`"]`),
 		chromedp.SendKeys(`#d-note`, "两校老师投票最多，本学期围绕作业分层开展研修。"),
-		chromedp.Click(`#decide button[value=adopt]`),
+		click(`#decide button[value=adopt]`),
 		chromedp.WaitVisible(`.flash-success`),
 	); err != nil {
 		t.Fatalf("adopt: %v", err)

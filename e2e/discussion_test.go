@@ -132,11 +132,11 @@ func TestMentionNotifiesAndBriefing(t *testing.T) {
 		login(srvURL, "lina"),
 		chromedp.Navigate(c+"/discuss"),
 		chromedp.WaitVisible(`#new-topic`),
-		chromedp.Click(`#new-topic`),
+		click(`#new-topic`),
 		chromedp.WaitVisible(`#title`),
 		chromedp.SendKeys(`#title`, topicTitle),
 		chromedp.SendKeys(`#body`, "我们年级准备试行**三层作业**，欢迎大家出主意。"),
-		chromedp.Click(`.actions button.btn-primary`),
+		click(`.actions button.btn-primary`),
 		chromedp.WaitVisible(`#reply-form textarea#body`),
 	)
 	if !strings.Contains(topic, topicTitle) || !strings.Contains(topic, "李娜") {
@@ -156,7 +156,7 @@ func TestMentionNotifiesAndBriefing(t *testing.T) {
 		chromedp.SendKeys(`#reply-form #body`, kb.Tab),
 		chromedp.WaitNotVisible(`#reply-form .mention-list`),
 		chromedp.SendKeys(`#reply-form #body`, "看看你们学校的做法。\n\n- 基础题\n- 提高题"),
-		chromedp.Click(`#reply-form button[type=submit]`),
+		click(`#reply-form button[type=submit]`),
 		chromedp.WaitVisible(`#replies .reply .prose a.mention`),
 	)
 	for _, want := range []string{"<strong>基础题</strong>", `<a class="mention" href="/u/zhangwei">@zhangwei</a>`, "<li>提高题</li>"} {
@@ -230,7 +230,7 @@ func TestMentionNotifiesAndBriefing(t *testing.T) {
 		t.Errorf("inbox = %q", inbox)
 	}
 	if err := chromedp.Do(ctxA,
-		chromedp.Click(`.notification-unread .notification-link`),
+		click(`.notification-unread .notification-link`),
 		chromedp.WaitVisible(`#r`+replyID+` .prose a.mention`),
 	); err != nil {
 		t.Fatalf("follow the notification: %v", err)
@@ -278,7 +278,7 @@ func TestMentionNotifiesAndBriefing(t *testing.T) {
 	acceptDialogs(ctx, t)
 	published := text(ctx, t, `#briefing`,
 		chromedp.SetValue(`#brief-title`, briefTitle),
-		chromedp.Click(`#publish-briefing`),
+		click(`#publish-briefing`),
 		chromedp.WaitVisible(`.flash-success`),
 		chromedp.WaitVisible(`#briefing`),
 	)
@@ -302,7 +302,7 @@ func TestMentionNotifiesAndBriefing(t *testing.T) {
 		t.Errorf("inbox after publishing = %q", inbox)
 	}
 	shown := text(ctxA, t, `#briefing h1`,
-		chromedp.Click(`.notification-unread .notification-link`),
+		click(`.notification-unread .notification-link`),
 		chromedp.WaitVisible(`#briefing`),
 	)
 	if !strings.Contains(shown, briefTitle) {

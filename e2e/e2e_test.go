@@ -124,6 +124,23 @@ func text(ctx context.Context, t *testing.T, sel string, steps ...chromedp.Actio
 	return s
 }
 
+// click clicks the first node matching sel. A click soon after a navigation
+// can reach for the old page's JavaScript context while the browser discards
+// it ("Cannot find context with specified id"); nothing was clicked then, so
+// the click is tried again on the new page.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var err error
+		for range 5 {
+			if _, err = chromedp.Click(sel)(ctx, t); err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return err
+	})
+}
+
 // html runs steps and then reads the outer HTML of sel.
 func html(ctx context.Context, t *testing.T, sel string, steps ...chromedp.Action[chromedp.Void]) string {
 	t.Helper()
@@ -164,7 +181,7 @@ func TestTeacherJourney(t *testing.T) {
 		chromedp.WaitVisible(`#display_name`),
 		chromedp.SetValue(`#years_of_teaching`, "12"),
 		chromedp.SetValue(`#title`, "first"),
-		chromedp.Click(`input[name=subjects][value=math]`),
+		click(`input[name=subjects][value=math]`),
 		chromedp.SetValue(`#bio`, "热爱数学教学的老师"),
 		chromedp.Submit(`#bio`),
 		chromedp.WaitVisible(`.flash-success`),
@@ -177,7 +194,7 @@ func TestTeacherJourney(t *testing.T) {
 		chromedp.WaitVisible(`#title`),
 		chromedp.SendKeys(`#title`, "大单元教学的一次尝试"),
 		chromedp.SendKeys(`#body`, "## 课堂观察\n\n学生在**小组合作**中表现积极。"),
-		chromedp.Click(`button[name=publish]`),
+		click(`button[name=publish]`),
 		chromedp.WaitVisible(`.prose`),
 	)
 	if !strings.Contains(entryHTML, "<strong>小组合作</strong>") {
@@ -232,10 +249,10 @@ func TestRosterImportAndSchoolPage(t *testing.T) {
 	}
 	// Importing everything is refused; importing only the valid rows works.
 	result = text(ctx, t, `.flash-success`,
-		chromedp.Click(`#roster-result button[type=submit]`),
+		click(`#roster-result button[type=submit]`),
 		chromedp.WaitVisible(`.flash-error`),
-		chromedp.Click(`input[name=only_valid]`),
-		chromedp.Click(`#roster-result button[type=submit]`),
+		click(`input[name=only_valid]`),
+		click(`#roster-result button[type=submit]`),
 		chromedp.WaitVisible(`.flash-success`),
 	)
 	if !strings.Contains(result, "新建 2 人") {
