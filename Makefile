@@ -9,7 +9,7 @@ ADDR     ?= 127.0.0.1:8080
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test test-short vendor browser-deps bench demo-district clean fmt vet
+.PHONY: all build run test test-short vendor browser-deps doc-deps bench demo-district clean fmt vet
 
 all: build
 
@@ -20,7 +20,7 @@ vendor:
 build: vendor
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/yanxiu
 
-run: build
+run: build doc-deps
 	$(BIN) serve --addr $(ADDR) --data $(DATA) --demo
 
 # Headless Chromium for the end-to-end tests, from Debian's packages.
@@ -29,9 +29,16 @@ browser-deps:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# pdftotext reads the text of uploaded PDFs for search (Debian's poppler-utils).
+doc-deps:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "installing Debian's poppler-utils (pdftotext) for PDF search"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || \
+		echo "could not install poppler-utils: PDFs will be found by title and description, not by their text"; }
+
 # Every test: unit, storage (SQLite, and PostgreSQL when YANXIU_TEST_POSTGRES
 # holds a URL), HTTP and browser end-to-end.
-test: vendor browser-deps
+test: vendor browser-deps doc-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
 

@@ -147,6 +147,44 @@ func (a *API) routes() {
 	a.private("POST /api/v1/posts/{type}/{id}/reports", a.reportPost)
 	// --- end of community discussion ---
 
+	// --- Interview research: interviews.go ---
+	a.private("GET /api/v1/interview-projects", a.listInterviewProjects)
+	a.private("POST /api/v1/interview-projects", a.createInterviewProject)
+	a.private("GET /api/v1/interview-projects/{id}", a.showInterviewProject)
+	a.private("GET /api/v1/interview-projects/{id}/records", a.listInterviewRecords)
+	a.private("POST /api/v1/interview-projects/{id}/records", a.createInterviewRecord)
+	a.private("GET /api/v1/interview-projects/{id}/codes", a.listInterviewCodes)
+	a.private("POST /api/v1/interview-projects/{id}/codes", a.createInterviewCode)
+	a.private("GET /api/v1/interview-projects/{id}/frequencies", a.showInterviewFrequencies)
+	a.private("GET /api/v1/interview-records/{id}", a.showInterviewRecord)
+	a.private("GET /api/v1/interview-records/{id}/segments", a.listInterviewSegments)
+	a.private("POST /api/v1/interview-records/{id}/segments", a.createInterviewSegment)
+	a.private("PATCH /api/v1/interview-codes/{id}", a.updateInterviewCode)
+	a.private("POST /api/v1/interview-codes/{id}/merge", a.mergeInterviewCode)
+	a.private("DELETE /api/v1/interview-segments/{id}", a.deleteInterviewSegment)
+	// --- end of interview research ---
+
+	// --- Questionnaires: surveys.go ---
+	a.private("GET /api/v1/surveys", a.listSurveys)
+	a.private("GET /api/v1/surveys/{id}", a.showSurvey)
+	a.private("POST /api/v1/surveys/{id}/responses", a.submitSurveyResponse)
+	a.private("GET /api/v1/surveys/{id}/results", a.showSurveyResults)
+	a.private("POST /api/v1/surveys", a.createSurvey)
+	a.private("POST /api/v1/surveys/{id}/status", a.setSurveyStatus)
+	// --- end of questionnaires ---
+
+	// --- Teaching resources: resources.go ---
+	a.private("GET /api/v1/resources", a.listResources)
+	a.private("POST /api/v1/resources", a.createResource)
+	a.private("POST /api/v1/resources/files", a.uploadResource)
+	a.private("GET /api/v1/resources/{id}", a.showResource)
+	a.private("DELETE /api/v1/resources/{id}", a.deleteResource)
+	a.private("GET /api/v1/resources/{id}/file", a.downloadResource)
+	a.private("GET /api/v1/resources/{id}/revisions", a.listRevisions)
+	a.private("POST /api/v1/resources/{id}/revisions", a.createRevision)
+	a.private("POST /api/v1/resources/{id}/reuse", a.reuseResource)
+	// --- end of teaching resources ---
+
 	// Anything else under the prefix answers in the JSON envelope rather
 	// than with the mux's plain-text 404 and 405.
 	a.mux.HandleFunc("/api/v1/", a.notFound)

@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/blob"
 	"github.com/yanxiu/yanxiu/internal/i18n"
 	"github.com/yanxiu/yanxiu/internal/service"
 	"github.com/yanxiu/yanxiu/internal/space"
@@ -61,8 +62,12 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, token: map[string]string{}, answered: map[string]map[int]bool{}}
+	files, err := blob.NewLocal(t.TempDir()) // resource uploads and downloads
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.svc = service.New(service.Options{DB: db, Argon2: account.FastArgon2,
-		Now: func() time.Time { return time.Now().Add(time.Duration(f.skew.Load())) }})
+		Now: func() time.Time { return time.Now().Add(time.Duration(f.skew.Load())) }, Files: files})
 	f.api = New(Options{Service: f.svc, Catalog: cat})
 	f.srv = httptest.NewServer(f.api)
 	t.Cleanup(f.srv.Close)

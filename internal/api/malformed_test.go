@@ -91,6 +91,15 @@ func TestNoInputProducesAServerError(t *testing.T) {
 				ids[k] = v
 			}
 		}
+		for k, v := range f.junkInterviews(t) {
+			ids[k] = v
+		}
+		for k, v := range f.junkSurveys(t) {
+			ids[k] = v
+		}
+		for k, v := range f.junkResources(t) {
+			ids[k] = v
+		}
 		junkIDs := []string{"abc", "0", "-1", "1.5", "1e3", "99999999999999999999", "%00", "%FF", "9223372036854775807", strings.Repeat("9", 500)}
 		junkNames := []string{"%00", "%FF%FE", "..%2F..%2Fetc", strings.Repeat("a", 2000), "%E5%BC%A0%E4%BC%9F", "a%20b"}
 		junkTokens := append([]string{"x", "yx_abc", "%2F", strings.Repeat("A", 64), strings.Repeat("A", 65)}, junkNames...)

@@ -123,6 +123,9 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		f.del("zhangwei", fmt.Sprintf("/api/v1/journal/%d", created.ID)).want(t, 204)
 		f.exerciseCommunities(t) // one successful call of every community route
 		f.exerciseDiscussion(t)  // and of every discussion route
+		f.exerciseInterviews(t)  // and of every interview route
+		f.exerciseSurveys(t)     // and of every questionnaire route
+		f.exerciseResources(t)   // and of every resource route
 
 		// Failures, each in the envelope the document promises.
 		for _, pattern := range f.api.patterns {

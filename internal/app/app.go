@@ -36,7 +36,7 @@ type App struct {
 	Config  config.Config
 	DB      *store.DB
 	Service *service.Service
-	Blobs   *blob.Local
+	Blobs   blob.Store
 	Log     *slog.Logger
 	// Jobs runs background work such as notification e-mails; Serve starts it.
 	Jobs *jobs.Runner
@@ -66,7 +66,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 	if dataDir == "" {
 		dataDir = "./data"
 	}
-	blobs, err := blob.NewLocal(filepath.Join(dataDir, "files"))
+	blobs, err := openBlobs(ctx, cfg, dataDir)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open file storage: %w", err)
@@ -88,9 +88,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		notifyOpts.Mailer = mailer
 	}
 	svc := service.New(service.Options{DB: db, Blobs: blobSaver{blobs}, Logger: log, Argon2: opts.Argon2, Now: opts.Now,
-		Notify: notifyOpts})
+		Notify: notifyOpts, Files: blobs})
 	// Community fan-outs fill inboxes, which need no mail server.
 	runner.Register(service.JobCommunityFanout, svc.FanOutToMembers)
+	// Text of uploaded PDF and Office files, for search.
+	runner.Register(service.JobResourceText, svc.ExtractResourceText)
+	// Questionnaire reminders fill inboxes too.
+	runner.Register(service.JobSurveyReminders, svc.SendSurveyReminders)
 	if mailer != nil {
 		runner.Register(service.JobNotificationMail, svc.SendNotificationMail)
 		runner.Register(service.JobNotificationDigest, svc.SendDigest)
@@ -118,8 +122,20 @@ func newMailer(cfg config.Config) (*mail.Sender, error) {
 		Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: *from, HelloName: hello})
 }
 
+// openBlobs opens the file storage: an S3-compatible bucket when one is
+// configured, the data folder otherwise. S3 spools uploads under the data
+// folder's tmp, next to the other temporary files.
+func openBlobs(ctx context.Context, cfg config.Config, dataDir string) (blob.Store, error) {
+	if cfg.S3.Endpoint == "" {
+		return blob.NewLocal(filepath.Join(dataDir, "files"))
+	}
+	return blob.NewS3(ctx, blob.S3Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, AccessKey: cfg.S3.AccessKey,
+		SecretKey: cfg.S3.SecretKey, Region: cfg.S3.Region, UseTLS: cfg.S3.TLS, Prefix: cfg.S3.Prefix,
+		TempDir: filepath.Join(dataDir, "tmp", "uploads")})
+}
+
 // blobSaver adapts the blob store to the service's small Blobs interface.
-type blobSaver struct{ l *blob.Local }
+type blobSaver struct{ l blob.Store }
 
 func (b blobSaver) Save(ctx context.Context, r io.Reader) (string, error) {
 	obj, err := b.l.Put(ctx, r)

@@ -2,8 +2,9 @@
 // content. A file's key is the SHA-256 of its bytes, so identical uploads are
 // stored once, a key can never point at changed content, and keys are safe
 // to use in URLs and paths. The Store interface is what services depend on;
-// Local keeps files on disk, and an S3-compatible store can implement the
-// same methods (minio-go's PutObject, GetObject, StatObject, RemoveObject).
+// Local keeps files on disk and S3 keeps them in an S3-compatible bucket;
+// one contract test runs against both (S3 against a real S3 server started
+// on loopback).
 //
 // Blobs are shared by everything that stores the same bytes, so deciding
 // when a blob is no longer referenced is the caller's job (the database
@@ -38,6 +39,12 @@ type Store interface {
 	// content that is already present succeeds and keeps one copy. A Put
 	// that fails (read error, cancelled context, size limit) stores nothing.
 	Put(ctx context.Context, r io.Reader) (Object, error)
+	// Stage is the first half of Put: it streams r to a temporary file
+	// while hashing it and returns the staged content, which the caller may
+	// inspect (read a zip's directory, extract text) before it commits or
+	// discards it. A failed Stage leaves nothing behind, and neither does a
+	// discarded one.
+	Stage(ctx context.Context, r io.Reader) (Staged, error)
 	// Open returns a reader for the blob, or an error matching ErrNotFound.
 	Open(ctx context.Context, key string) (Reader, error)
 	// Delete removes the blob; deleting a missing blob is not an error, so
@@ -45,6 +52,22 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 	// Exists reports whether the blob is stored.
 	Exists(ctx context.Context, key string) (bool, error)
+}
+
+// Staged is content written to a temporary file and hashed, not yet
+// stored. It reads at any offset, so that zip and OLE directories can be
+// checked without loading the file. Exactly one of Commit or Discard must
+// be called; Discard after Commit is a no-op, so "defer st.Discard()" is
+// the way to make sure an abandoned upload leaves nothing.
+type Staged interface {
+	io.ReaderAt
+	// Object is the key and size the content will be stored under.
+	Object() Object
+	// Commit stores the content under its key (keeping one copy when it is
+	// already stored) and removes the temporary file.
+	Commit(ctx context.Context) error
+	// Discard removes the temporary file without storing anything.
+	Discard() error
 }
 
 // Errors that callers distinguish; match them with errors.Is.

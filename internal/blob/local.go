@@ -2,8 +2,6 @@ package blob
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -76,57 +74,43 @@ func (l *Local) path(key string) string {
 
 // Put streams r to a temporary file while hashing it, then renames the file
 // to its content address. The content is never held in memory whole.
-func (l *Local) Put(ctx context.Context, r io.Reader) (obj Object, err error) {
-	tmp, err := os.CreateTemp(filepath.Join(l.dir, tmpDir), "put-*")
-	if err != nil {
-		return Object{}, fmt.Errorf("blob: create temporary file: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+func (l *Local) Put(ctx context.Context, r io.Reader) (Object, error) { return putVia(ctx, l, r) }
 
-	h := sha256.New()
-	src := io.Reader(contextReader{ctx, r})
-	if l.maxBytes > 0 {
-		src = io.LimitReader(src, l.maxBytes+1)
-	}
-	size, err := io.Copy(io.MultiWriter(tmp, h), src)
+// Stage streams r to a temporary file under the store's root.
+func (l *Local) Stage(ctx context.Context, r io.Reader) (Staged, error) {
+	t, err := spool(ctx, filepath.Join(l.dir, tmpDir), r, l.maxBytes)
 	if err != nil {
-		return Object{}, fmt.Errorf("blob: write content: %w", err)
+		return nil, err
 	}
-	if l.maxBytes > 0 && size > l.maxBytes {
-		return Object{}, &TooLargeError{Limit: l.maxBytes}
+	t.commit = l.commit
+	return t, nil
+}
+
+// commit renames a staged file to its content address.
+func (l *Local) commit(ctx context.Context, t *tempFile) error {
+	key := t.obj.Key
+	if err := t.f.Sync(); err != nil {
+		return fmt.Errorf("blob: sync content: %w", err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return Object{}, fmt.Errorf("blob: sync content: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return Object{}, fmt.Errorf("blob: close content: %w", err)
+	if err := t.f.Close(); err != nil {
+		return fmt.Errorf("blob: close content: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
+		return fmt.Errorf("blob: put: %w", err)
 	}
-
-	key := hex.EncodeToString(h.Sum(nil))
 	dst := l.path(key)
 	if _, err := os.Stat(dst); err == nil {
-		// Same content already stored; the deferred cleanup drops the copy.
-		return Object{Key: key, Size: size}, nil
+		return nil // same content already stored; the temporary copy is dropped
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return Object{}, fmt.Errorf("blob: create folder for %s: %w", key, err)
+		return fmt.Errorf("blob: create folder for %s: %w", key, err)
 	}
 	// A concurrent Put of the same content may rename first; renaming over
 	// it replaces identical bytes, which is harmless.
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return Object{}, fmt.Errorf("blob: store %s: %w", key, err)
+	if err := os.Rename(t.f.Name(), dst); err != nil {
+		return fmt.Errorf("blob: store %s: %w", key, err)
 	}
-	committed = true
-	return Object{Key: key, Size: size}, nil
+	return nil
 }
 
 // Open returns the blob's file for reading.

@@ -39,6 +39,21 @@ type Config struct {
 	// SMTP is the outgoing mail server; notifications are sent by e-mail
 	// only when SMTP.Host is set.
 	SMTP SMTP
+	// S3 is the object storage for uploaded files; files stay on local
+	// disk under DataDir unless S3.Endpoint is set.
+	S3 S3
+}
+
+// S3 configures an S3-compatible bucket for uploaded files (MinIO, AWS S3,
+// or a cloud's S3-compatible service). The bucket must exist.
+type S3 struct {
+	Endpoint  string // host[:port], without a scheme
+	Bucket    string
+	AccessKey string
+	SecretKey string
+	Region    string
+	Prefix    string // prepended to object names, such as "yanxiu/"
+	TLS       bool   // HTTPS to the endpoint (default on)
 }
 
 // SMTP configures the outgoing mail server.
@@ -54,7 +69,8 @@ type SMTP struct {
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", DemoScale: "small", LogLevel: "info",
-		ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20, SMTP: SMTP{Port: 587, TLS: "starttls"}}
+		ShutdownTimeout: 10 * time.Second, MaxBodyBytes: 1 << 20, SMTP: SMTP{Port: 587, TLS: "starttls"},
+		S3: S3{TLS: true}}
 }
 
 // Env reads YANXIU_* variables; the function argument is os.Getenv in
@@ -76,6 +92,19 @@ func (c *Config) Env(getenv func(string) string) error {
 	str("YANXIU_SMTP_USERNAME", &c.SMTP.Username)
 	str("YANXIU_SMTP_PASSWORD", &c.SMTP.Password)
 	str("YANXIU_SMTP_FROM", &c.SMTP.From)
+	str("YANXIU_S3_ENDPOINT", &c.S3.Endpoint)
+	str("YANXIU_S3_BUCKET", &c.S3.Bucket)
+	str("YANXIU_S3_ACCESS_KEY", &c.S3.AccessKey)
+	str("YANXIU_S3_SECRET_KEY", &c.S3.SecretKey)
+	str("YANXIU_S3_REGION", &c.S3.Region)
+	str("YANXIU_S3_PREFIX", &c.S3.Prefix)
+	if v := getenv("YANXIU_S3_TLS"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("YANXIU_S3_TLS: %w", err)
+		}
+		c.S3.TLS = b
+	}
 	if v := getenv("YANXIU_SMTP_PORT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -97,6 +126,13 @@ func (c *Config) Env(getenv func(string) string) error {
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `folder` (SQLite database, uploads); env YANXIU_DATA")
 	fs.StringVar(&c.DBURL, "db", c.DBURL, "database `URL`: postgres://... for PostgreSQL, empty for SQLite in --data; env YANXIU_DB")
+	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", c.S3.Endpoint, "keep uploaded files in the S3-compatible service at this `host[:port]` instead of --data; env YANXIU_S3_ENDPOINT")
+	fs.StringVar(&c.S3.Bucket, "s3-bucket", c.S3.Bucket, "S3 `bucket` (must exist); env YANXIU_S3_BUCKET")
+	fs.StringVar(&c.S3.AccessKey, "s3-access-key", c.S3.AccessKey, "S3 access `key`; env YANXIU_S3_ACCESS_KEY")
+	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", c.S3.SecretKey, "S3 `secret` key (prefer env YANXIU_S3_SECRET_KEY: flags show in the process list)")
+	fs.StringVar(&c.S3.Region, "s3-region", c.S3.Region, "S3 `region`, when the service needs one; env YANXIU_S3_REGION")
+	fs.StringVar(&c.S3.Prefix, "s3-prefix", c.S3.Prefix, "`prefix` of object names, e.g. yanxiu/; env YANXIU_S3_PREFIX")
+	fs.BoolVar(&c.S3.TLS, "s3-tls", c.S3.TLS, "use HTTPS to the S3 endpoint; env YANXIU_S3_TLS")
 }
 
 // ServeFlags registers the flags of the serve subcommand.
@@ -145,6 +181,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
 	}
 	errs = append(errs, c.SMTP.validate()...)
+	errs = append(errs, c.S3.validate()...)
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
@@ -178,6 +215,24 @@ func (m SMTP) validate() []error {
 	}
 	if m.Password != "" && m.Username == "" {
 		errs = append(errs, errors.New("--smtp-password without --smtp-username"))
+	}
+	return errs
+}
+
+// validate checks the object storage settings when S3 is switched on.
+func (o S3) validate() []error {
+	if o.Endpoint == "" {
+		return nil
+	}
+	var errs []error
+	if strings.Contains(o.Endpoint, "://") || strings.Contains(o.Endpoint, "/") {
+		errs = append(errs, fmt.Errorf("--s3-endpoint %q: want host[:port] without a scheme or path (use --s3-tls for HTTPS)", o.Endpoint))
+	}
+	if o.Bucket == "" {
+		errs = append(errs, errors.New("--s3-endpoint without --s3-bucket"))
+	}
+	if (o.AccessKey == "") != (o.SecretKey == "") {
+		errs = append(errs, errors.New("--s3-access-key and --s3-secret-key go together"))
 	}
 	return errs
 }

@@ -33,6 +33,9 @@ func TestValidate(t *testing.T) {
 		"public debug addr":   func(c *Config) { c.DebugAddr = "0.0.0.0:6060" },
 		"bad debug addr":      func(c *Config) { c.DebugAddr = "6060" },
 		"smtp without sender": func(c *Config) { c.SMTP.Host = "smtp.example.org" },
+		"s3 without bucket":   func(c *Config) { c.S3.Endpoint = "minio.local:9000" },
+		"s3 with scheme":      func(c *Config) { c.S3 = S3{Endpoint: "https://minio.local", Bucket: "b"} },
+		"s3 half the keys":    func(c *Config) { c.S3 = S3{Endpoint: "minio.local", Bucket: "b", AccessKey: "k"} },
 		"smtp bad sender": func(c *Config) {
 			c.SMTP = SMTP{Host: "smtp.example.org", Port: 587, TLS: "starttls", From: "not an address"}
 		},
@@ -89,5 +92,33 @@ func TestSMTPSettings(t *testing.T) {
 	want := SMTP{Host: "smtp.env.example", Port: 465, TLS: "tls", Username: "env-user", Password: "env-pass", From: "研修平台 <noreply@env.example>"}
 	if c.SMTP != want {
 		t.Fatalf("SMTP = %+v, want %+v", c.SMTP, want)
+	}
+}
+
+func TestS3Settings(t *testing.T) {
+	c := Default()
+	if !c.S3.TLS || c.S3.Endpoint != "" {
+		t.Fatalf("default S3 settings %+v: want off, with TLS when switched on", c.S3)
+	}
+	env := map[string]string{"YANXIU_S3_ENDPOINT": "minio.local:9000", "YANXIU_S3_BUCKET": "files",
+		"YANXIU_S3_ACCESS_KEY": "k", "YANXIU_S3_SECRET_KEY": "s", "YANXIU_S3_TLS": "false"}
+	if err := c.Env(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--s3-prefix", "yanxiu/", "--s3-region", "cn-north-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := S3{Endpoint: "minio.local:9000", Bucket: "files", AccessKey: "k", SecretKey: "s", Region: "cn-north-1",
+		Prefix: "yanxiu/", TLS: false}
+	if c.S3 != want {
+		t.Fatalf("S3 = %+v, want %+v", c.S3, want)
+	}
+	if err := (&Config{}).Env(func(k string) string { return map[string]string{"YANXIU_S3_TLS": "perhaps"}[k] }); err == nil {
+		t.Error("bad YANXIU_S3_TLS accepted")
 	}
 }

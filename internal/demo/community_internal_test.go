@@ -111,3 +111,12 @@ func TestTermName(t *testing.T) {
 		}
 	}
 }
+
+// TestResourceVerbsMatchService keeps the demo's copies of the service's
+// resource verbs equal to the originals.
+func TestResourceVerbsMatchService(t *testing.T) {
+	if verbResourceRevised != service.VerbResourceRevised || verbResourceRecommended != service.VerbResourceRecommended ||
+		verbResourceFeatured != service.VerbResourceFeatured || service.ObjResource != "resource" {
+		t.Error("the demo's resource verbs differ from the service's")
+	}
+}

@@ -193,10 +193,19 @@ func Seed(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 			return err
 		}
 		w.log("communities written (%s)", time.Since(began).Round(time.Millisecond))
+		if err := w.writeSurveys(ctx, q); err != nil {
+			return err
+		}
 		if res.Events, err = w.writeEvents(ctx, q, insts); err != nil {
 			return err
 		}
 		res.Notifications = w.comm.notified
+		if err := w.writeInterviews(ctx, q, res); err != nil {
+			return err
+		}
+		if err := w.writeResources(ctx, q, res); err != nil {
+			return err
+		}
 		w.log("events: %d (%s)", res.Events, time.Since(began).Round(time.Millisecond))
 		return recreate(ctx)
 	})

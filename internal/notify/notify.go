@@ -32,13 +32,16 @@ const (
 	BriefingPublished Kind = "briefing_published" // a briefing was published
 	Follow            Kind = "follow"             // someone started following the person
 	Message           Kind = "message"            // someone sent the person a direct message
+	SurveyReminder    Kind = "survey_reminder"    // a questionnaire the person was asked to answer awaits them
+	ResourceReview    Kind = "resource_review"    // a resource was recommended to an institution the person reviews for
+	ResourceDecision  Kind = "resource_decision"  // the person's recommended resource was approved or returned
 	Generic           Kind = "generic"            // anything else; the title says it all
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
 func Kinds() []Kind {
 	return []Kind{Mention, Reply, Message, JoinRequest, JoinDecision, Invitation, VoteOpened, VoteClosed,
-		ThemeAdopted, BriefingPublished, Follow, Generic}
+		ThemeAdopted, BriefingPublished, Follow, SurveyReminder, ResourceReview, ResourceDecision, Generic}
 }
 
 // Valid reports whether k is a known kind.
@@ -65,7 +68,7 @@ func (m Mode) Valid() bool { return m == Immediately || m == Digest || m == Off 
 // community comes in the daily digest.
 func DefaultMode(k Kind) Mode {
 	switch k {
-	case Mention, Reply, Message, JoinRequest, JoinDecision, Invitation:
+	case Mention, Reply, Message, JoinRequest, JoinDecision, Invitation, SurveyReminder, ResourceDecision:
 		return Immediately
 	}
 	return Digest

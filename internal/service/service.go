@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/blob"
 	"github.com/yanxiu/yanxiu/internal/event"
 	"github.com/yanxiu/yanxiu/internal/store"
 )
@@ -38,6 +39,13 @@ type Options struct {
 	// FanoutBatch is how many members a JobCommunityFanout job notifies in
 	// one transaction (default DefaultFanoutBatch); tests make it small.
 	FanoutBatch int
+	// Files is the whole file store, which resources need beyond Save:
+	// staging an upload to look inside it, opening files for download and
+	// text extraction. Without it, file resources are refused.
+	Files blob.Store
+	// Resources tunes resources (quotas per kind of space); zero values
+	// take the defaults.
+	Resources ResourceOptions
 }
 
 // Service is the use-case layer.
@@ -53,6 +61,8 @@ type Service struct {
 	notify  *notifier
 	// fanoutBatch is Options.FanoutBatch with its default.
 	fanoutBatch int
+	files       blob.Store
+	resOpts     ResourceOptions
 }
 
 // New returns a Service with defaults filled in.
@@ -73,7 +83,8 @@ func New(o Options) *Service {
 		o.FanoutBatch = DefaultFanoutBatch
 	}
 	return &Service{db: o.DB, blobs: o.Blobs, log: o.Logger, now: o.Now, argon: o.Argon2, ttl: o.SessionTTL,
-		spaces: newSpaceCache(o.DB), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch}
+		spaces: newSpaceCache(o.DB), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch,
+		files: o.Files, resOpts: o.Resources.withDefaults()}
 }
 
 // DB exposes the database to the edges that report on it (health checks).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/yanxiu/yanxiu/internal/account"
 	"github.com/yanxiu/yanxiu/internal/i18n"
+	"github.com/yanxiu/yanxiu/internal/resource"
 )
 
 // Cookie names.
@@ -115,6 +116,13 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			s.renderError(w, r, http.StatusForbidden, "error.csrf")
 			return
 		}
+		if isStreamedUpload(r) {
+			// The body is a stream the handler reads part by part; it
+			// checks the token, the form's first part (resources_upload.go).
+			r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
+			next.ServeHTTP(w, r)
+			return
+		}
 		want := info(r).csrf
 		got := r.Header.Get("X-CSRF-Token")
 		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
@@ -138,6 +146,10 @@ func (s *Server) bodyLimit(r *http.Request) int64 {
 		return 11 << 20
 	case isDiscussionUpload(r): // topics and replies with attachments
 		return discussionUploadLimit
+	case isStreamedUpload(r): // resource files, up to a lesson recording
+		return resource.MaxUploadBytes + 1<<20
+	case isInterviewUpload(r): // interview records with their recordings
+		return interviewUploadLimit
 	}
 	return s.maxBody
 }

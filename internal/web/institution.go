@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/yanxiu/yanxiu/internal/community"
+	"github.com/yanxiu/yanxiu/internal/resource"
 	"github.com/yanxiu/yanxiu/internal/service"
 	"github.com/yanxiu/yanxiu/internal/space"
 	"github.com/yanxiu/yanxiu/internal/store"
@@ -58,6 +59,10 @@ type institutionView struct {
 	// The activity stream of the institution's people (streams.go).
 	Stream     []streamItemView
 	StreamNext string
+
+	// The newest of its featured resources (精品资源), and how many.
+	Featured      []*resource.Resource
+	FeaturedTotal int
 }
 
 const membersPerPage = 30
@@ -100,6 +105,13 @@ func (s *Server) showInstitution(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// One indexed query for six items; see store.ListResources.
+	fr, err := s.svc.SearchResources(r.Context(), currentUser(r), service.ResourceQuery{FeaturedIn: v.I.Space.ID, Limit: 6})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Featured, v.FeaturedTotal = fr.Items, fr.Total
 	s.takeFlash(w, r, v.Page)
 	s.render(w, r, http.StatusOK, "institution", v)
 }

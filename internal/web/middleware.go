@@ -54,7 +54,8 @@ func (s *Server) rejectBadText(next http.Handler) http.Handler {
 				}
 			}
 		}
-		if ok && r.Method == http.MethodPost {
+		// The streamed upload checks its own fields as it reads them.
+		if ok && r.Method == http.MethodPost && !isStreamedUpload(r) {
 			formValueNoParseError(r, "csrf") // checkCSRF has parsed the form already; a no-op then
 			for _, vs := range r.PostForm {
 				for _, v := range vs {
