@@ -57,11 +57,15 @@ type options struct {
 var (
 	foundationScenarios = []string{"space", "institution", "me"}
 	communityScenarios  = []string{"community", "topic", "writers"}
-	allScenarios        = append(slices.Clone(foundationScenarios), communityScenarios...)
+	defaultScenarios    = append(slices.Clone(foundationScenarios), communityScenarios...)
+	// upload (issue 4) streams a gigabyte: it runs only when asked for.
+	resourceScenarios = []string{"upload"}
+	allScenarios      = append(slices.Clone(defaultScenarios), resourceScenarios...)
 )
 
 // scenarioGroups name several scenarios at once in --scenarios.
-var scenarioGroups = map[string][]string{"foundation": foundationScenarios, "communities": communityScenarios}
+var scenarioGroups = map[string][]string{"foundation": foundationScenarios, "communities": communityScenarios,
+	"resources": resourceScenarios}
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
@@ -79,8 +83,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dbURL, "db", "", "database `URL` (postgres://...) for yanxiu; empty for SQLite in --data")
 	fs.IntVar(&o.writers, "writers", 32, "members posting replies at once in the writers scenario")
 	fs.StringVar(&o.password, "password", demo.Password, "password of the demo accounts the writers sign in as")
-	fs.StringVar(&only, "scenarios", strings.Join(allScenarios, ","),
-		"comma-separated scenarios to run: space, institution, me (or foundation); community, topic, writers (or communities)")
+	fs.StringVar(&only, "scenarios", strings.Join(defaultScenarios, ","),
+		"comma-separated scenarios to run: space, institution, me (or foundation); community, topic, writers (or communities); upload (or resources, not run by default)")
 	fs.StringVar(&o.jsonOut, "json", "", "also write the report as JSON to `file`")
 	fs.DurationVar(&o.startTimeout, "start-timeout", 2*time.Minute, "how long to wait for the server's /healthz")
 	if err := fs.Parse(args); err != nil {
@@ -97,7 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 		for _, s := range names {
 			if !slices.Contains(allScenarios, s) {
-				return o, fmt.Errorf("--scenarios: unknown scenario %q (want %s, foundation or communities)", s, strings.Join(allScenarios, ", "))
+				return o, fmt.Errorf("--scenarios: unknown scenario %q (want %s, foundation, communities or resources)", s, strings.Join(allScenarios, ", "))
 			}
 			if !slices.Contains(o.scenarios, s) {
 				o.scenarios = append(o.scenarios, s)
@@ -270,6 +274,12 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 		rep.Scenarios = append(rep.Scenarios, res)
 	}
 	tr.CloseIdleConnections()
+	if slices.Contains(o.scenarios, "upload") {
+		if rep.Upload, err = runUpload(rctx, srv, token, log); err != nil {
+			rss.close()
+			return nil, fail(ctx, rctx, err)
+		}
+	}
 	_, rep.ServerHWM, _ = processMemory(srv.pid())
 	var rssErr error
 	rep.PeakRSS, rep.RSSSamples, rssErr = rss.close()
@@ -336,6 +346,8 @@ func buildScenarios(srv *server, ds dataset, cs *communityRun, token string, key
 				urls = append(urls, u, cs.topicURL(srv))
 			}
 			s, err = newScenario(key, "readers beside writers", "/c/{id} + /topics/{id}", urls, nil)
+		case "upload":
+			continue // not a page under load; see runUpload
 		}
 		if err != nil {
 			return nil, err

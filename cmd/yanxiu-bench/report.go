@@ -57,6 +57,7 @@ type report struct {
 	Dataset     dataset          `json:"dataset"`
 	Communities *communityData   `json:"communities,omitempty"`
 	Writes      *writeResult     `json:"writes,omitempty"`
+	Upload      *uploadResult    `json:"upload,omitempty"`
 	Seed        seedInfo         `json:"seed"`
 	Connections int              `json:"connections"`
 	Warmup      float64          `json:"warmup_seconds"`
@@ -214,6 +215,14 @@ func (r *report) evaluate() {
 		lossless.Result = grade(w.Lossless() && w.OK > 0, 0)
 	}
 	r.Checks = append(r.Checks, writes, lossless)
+	if u := r.Upload; u != nil {
+		r.Checks = append(r.Checks,
+			check{Name: "RSS rise uploading 1 GB (issue 4)", Target: "≤ " + megabytes(targetUploadRSS),
+				Measured: megabytes(u.RSSRise()), Result: grade(u.RSSRise() <= targetUploadRSS, 0)},
+			check{Name: "Range, last MB of 1 GB (issue 4)", Target: "≤ " + millis(ms(targetRangeLatency)),
+				Measured: fmt.Sprintf("max %s (p50 %s)", millis(u.RangeMax), millis(u.RangeP50)),
+				Result:   grade(u.RangeMax <= ms(targetRangeLatency) && u.RangeOK == rangeRequests, int64(rangeRequests-u.RangeOK))})
+	}
 }
 
 // p99Check grades a page scenario's p99 against the issue-3 target.
