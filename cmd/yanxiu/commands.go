@@ -158,8 +158,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %d institutions, %d users, %d journal entries, %d events in %s\n",
-		res.Institutions, res.Users, res.Entries, res.Events, res.Elapsed.Round(1e6))
+	fmt.Fprintf(stdout, "seeded %d institutions, %d users, %d journal entries, %d communities, %d topics, %d replies, %d events in %s\n",
+		res.Institutions, res.Users, res.Entries, res.Communities, res.Topics, res.Replies, res.Events, res.Elapsed.Round(1e6))
 	printLogins(stdout, res.Logins)
 	return nil
 }

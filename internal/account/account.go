@@ -57,8 +57,12 @@ type User struct {
 	AvatarKey       string // blob key of the resized avatar, "" for none
 	Lang            string // preferred UI language, "" = negotiate
 	Disabled        bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// MustChangePassword is set for accounts created with an initial
+	// password (roster imports): the web pages send them to the password
+	// form until they have chosen their own.
+	MustChangePassword bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Name is what to show for the user.

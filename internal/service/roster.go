@@ -93,6 +93,10 @@ func (s *Service) ImportRoster(ctx context.Context, actor *account.User, institu
 				if err := s.insertUser(ctx, q, actor, u, hashes[i]); err != nil {
 					return err
 				}
+				if err := q.RequirePasswordChange(ctx, u.ID); err != nil {
+					return err
+				}
+				u.MustChangePassword = true
 				l.UserID = u.ID
 			case RosterUpdate:
 				u, err := q.UserByID(ctx, l.UserID)

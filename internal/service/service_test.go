@@ -327,6 +327,16 @@ func TestRosterImport(t *testing.T) {
 		if _, _, _, err := w.svc.Login(ctx, service.LoginInput{Username: "ta01", Password: res.Lines[0].Password}); err != nil {
 			t.Fatalf("login with the initial password: %v", err)
 		}
+		// The initial password must be replaced; changing it clears that.
+		if !u.MustChangePassword {
+			t.Fatal("an imported account may keep its initial password")
+		}
+		if err := w.svc.ChangePassword(ctx, u, "", res.Lines[0].Password, "my-own-pass-1", "my-own-pass-1"); err != nil {
+			t.Fatalf("change the initial password: %v", err)
+		}
+		if u, _ := w.svc.UserByUsername(ctx, "ta01"); u.MustChangePassword {
+			t.Fatal("still asked to change the password after changing it")
+		}
 		// Re-import: idempotent, then an update.
 		good := parse("工号,姓名,学科,教龄\nA01,赵敏,数学,5\n")
 		res, err = w.svc.ImportRoster(ctx, w.schoolAdm, w.school.ID, good, "r.csv", false)

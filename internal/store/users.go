@@ -13,7 +13,7 @@ import (
 
 const userColumns = `u.id, u.username, u.role, COALESCE(u.institution_id, 0), COALESCE(u.personal_space_id, 0),
 	u.display_name, u.email, u.gender, u.subjects, u.grade_band, u.title, u.years_of_teaching,
-	COALESCE(u.staff_no, ''), u.bio, u.avatar_key, u.lang, u.disabled, u.created_at, u.updated_at`
+	COALESCE(u.staff_no, ''), u.bio, u.avatar_key, u.lang, u.disabled, u.created_at, u.updated_at, u.must_change_password`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -25,7 +25,7 @@ func scanUser(r rowScanner, extra ...any) (*account.User, error) {
 	var created, updated int64
 	dest := append([]any{&u.ID, &u.Username, &u.Role, &u.InstitutionID, &u.PersonalSpaceID,
 		&u.DisplayName, &u.Email, &u.Gender, &subjects, &u.GradeBand, &u.Title, &years,
-		&u.StaffNo, &u.Bio, &u.AvatarKey, &u.Lang, &u.Disabled, &created, &updated}, extra...)
+		&u.StaffNo, &u.Bio, &u.AvatarKey, &u.Lang, &u.Disabled, &created, &updated, &u.MustChangePassword}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -119,9 +119,19 @@ func (q *Q) PasswordHash(ctx context.Context, userID int64) (string, error) {
 
 // SetPasswordHash replaces a user's password hash.
 func (q *Q) SetPasswordHash(ctx context.Context, userID int64, hash string, at int64) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, at, userID)
+	_, err := q.q.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = FALSE, updated_at = $2 WHERE id = $3`,
+		hash, at, userID)
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RequirePasswordChange makes a user choose a new password at the next
+// sign-in, as accounts created with an initial password must.
+func (q *Q) RequirePasswordChange(ctx context.Context, userID int64) error {
+	if _, err := q.q.ExecContext(ctx, `UPDATE users SET must_change_password = TRUE WHERE id = $1`, userID); err != nil {
+		return fmt.Errorf("require a password change of user %d: %w", userID, err)
 	}
 	return nil
 }

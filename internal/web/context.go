@@ -77,8 +77,26 @@ func (s *Server) withRequestContext(next http.Handler) http.Handler {
 			}
 		}
 		ri.lang = i18n.Match(r.Header.Get("Accept-Language"), preferred)
+		if ri.user != nil && ri.user.MustChangePassword && !passwordChangeAllows(r) {
+			// An initial password was handed over by someone else: nothing
+			// but choosing one's own, signing out or the language switch
+			// until then.
+			http.Redirect(w, r, "/settings/security", http.StatusSeeOther)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri)))
 	})
+}
+
+// passwordChangeAllows reports whether a person who must change their
+// initial password may make this request: the password form and what it
+// needs (avatars in the header, the language switch, signing out).
+func passwordChangeAllows(r *http.Request) bool {
+	switch r.URL.Path {
+	case "/settings/security", "/settings/password", "/logout", "/lang", "/login":
+		return true
+	}
+	return strings.HasPrefix(r.URL.Path, "/avatars/")
 }
 
 func newToken() string {
