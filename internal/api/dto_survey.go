@@ -296,6 +296,9 @@ type surveyRateDTO struct {
 	Eligible      int    `json:"eligible"`
 	Responded     int    `json:"responded"`
 	Others        int    `json:"others"`
+	// Merged, when not zero, makes this the row of that many institutions
+	// of an anonymous questionnaire with too few responses to show apart.
+	Merged int `json:"merged"`
 }
 
 type surveyResultsDTO struct {
@@ -308,6 +311,9 @@ type surveyResultsDTO struct {
 	Dimensions   []surveyDimensionResultDTO `json:"dimensions"`
 	Items        []surveyItemResultDTO      `json:"items"`
 	Correlations []surveyCorrelationDTO     `json:"correlations"`
+	// Withheld says why an anonymous questionnaire's analysis of this
+	// subset or grouping is not given (too few responses); null otherwise.
+	Withheld *surveyReasonDTO `json:"withheld"`
 }
 
 // newSurveyResults converts results; reason translates stats' reasons.
@@ -321,7 +327,7 @@ func newSurveyResults(res *service.SurveyResults, reason func(*stats.Error) *sur
 	}
 	for _, r := range res.Rates {
 		out.Rates = append(out.Rates, surveyRateDTO{InstitutionID: r.InstitutionID, Name: r.Name, Eligible: r.Eligible,
-			Responded: r.Responded, Others: r.Others})
+			Responded: r.Responded, Others: r.Others, Merged: r.Merged})
 	}
 	cmp := func(c *service.Comparison) *surveyComparisonDTO {
 		if c == nil {

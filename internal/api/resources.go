@@ -129,8 +129,14 @@ func (a *API) uploadResource(w http.ResponseWriter, r *http.Request, me *account
 				}
 			}
 			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
+			_, isApp := apperr.As(err)
+			switch {
+			case errors.As(err, &mbe):
 				err = a.tooLarge()
+			case !isApp && cutOff(err):
+				// The client dropped mid-upload or framed the body badly:
+				// its fault, answered 400 as the web form does.
+				err = apperr.Wrap(apperr.Invalid, "api.error.multipart", err)
 			}
 			a.writeError(w, r, err)
 			return
@@ -158,6 +164,15 @@ func rawFileName(p *multipart.Part) string {
 		return ""
 	}
 	return params["filename"]
+}
+
+// cutOff reports whether reading an upload's file part failed because the
+// body ended early or was not proper multipart. The service wraps the
+// staging error, so the multipart package's messages are looked for inside.
+func cutOff(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(msg, "multipart:") ||
+		strings.Contains(msg, "malformed MIME")
 }
 
 func uploadPartError(a *API, err error) error {

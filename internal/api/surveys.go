@@ -163,7 +163,11 @@ func (a *API) showSurveyResults(w http.ResponseWriter, r *http.Request, me *acco
 		}
 		return &surveyReasonDTO{Code: e.Code, Message: a.cat.T(l, e.Code, paramPairs(e.Params)...)}
 	}
-	a.writeJSON(w, http.StatusOK, newSurveyResults(res, reason))
+	out := newSurveyResults(res, reason)
+	if res.Withheld != "" {
+		out.Withheld = &surveyReasonDTO{Code: res.Withheld, Message: a.cat.T(l, res.Withheld, "min", survey.MinAnonymousGroup)}
+	}
+	a.writeJSON(w, http.StatusOK, out)
 }
 
 // smallInt parses an option code.

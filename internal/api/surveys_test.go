@@ -160,8 +160,14 @@ func TestSurveyAPIRules(t *testing.T) {
 		f.get("zhangwei", base+"/results").want(t, 404)
 		f.get("xiaozhang", base+"/results?group=nope").want(t, 400)
 		f.get("xiaozhang", base+"/results?f.Q1=x").want(t, 400)
+		// The questionnaire is anonymous: a subset of one is withheld, with the reason.
 		res := decode[surveyResultsDTO](t, f.get("xiaozhang", base+"/results?f.Q1=1&f.Q1=2").want(t, 200))
-		if res.Submitted != 1 || len(res.Dimensions) != 6 || res.Dimensions[0].AlphaReason == nil {
+		if res.N != 1 || len(res.Items) != 0 || len(res.Dimensions) != 0 || res.Withheld == nil ||
+			res.Withheld.Code != "survey.results.withheld_subset" || !strings.Contains(res.Withheld.Message, "5") {
+			t.Fatalf("anonymous subset of one %+v", res)
+		}
+		res = decode[surveyResultsDTO](t, f.get("xiaozhang", base+"/results").want(t, 200))
+		if res.Submitted != 1 || len(res.Dimensions) != 6 || res.Dimensions[0].AlphaReason == nil || res.Withheld != nil {
 			t.Fatalf("results of one response %+v", res)
 		}
 		// Six dimensions make fifteen pairs, none computable from one response.

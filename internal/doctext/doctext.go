@@ -117,14 +117,14 @@ func Extract(ctx context.Context, r io.ReaderAt, size int64, contentType string)
 	case "application/pdf":
 		out, err = extractPDF(ctx, r, size)
 	case resource.OOXMLTypes[resource.Word]:
-		out, err = extractZipXML(r, size, func(name string) bool { return name == "word/document.xml" }, "p")
+		out, err = extractZipXML(ctx, r, size, func(name string) bool { return name == "word/document.xml" }, "p")
 	case resource.OOXMLTypes[resource.PowerPoint]:
-		out, err = extractZipXML(r, size, numbered("ppt/slides/slide"), "p")
+		out, err = extractZipXML(ctx, r, size, numbered("ppt/slides/slide"), "p")
 	case resource.OOXMLTypes[resource.Spreadsheet]:
-		out, err = extractZipXML(r, size, func(name string) bool { return name == "xl/sharedStrings.xml" }, "si")
+		out, err = extractZipXML(ctx, r, size, func(name string) bool { return name == "xl/sharedStrings.xml" }, "si")
 	case "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.presentation",
 		"application/vnd.oasis.opendocument.spreadsheet":
-		out, err = extractZipXML(r, size, func(name string) bool { return name == "content.xml" }, "p")
+		out, err = extractZipXML(ctx, r, size, func(name string) bool { return name == "content.xml" }, "p")
 	default:
 		return "", ErrUnsupported
 	}
@@ -166,14 +166,18 @@ func partNumber(name string) int {
 // extractZipXML reads the character data of the zip entries that want
 // selects, with a line break after every element named brk (a paragraph,
 // a shared string).
-func extractZipXML(r io.ReaderAt, size int64, want func(string) bool, brk string) (string, error) {
+func extractZipXML(ctx context.Context, r io.ReaderAt, size int64, want func(string) bool, brk string) (string, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
 		return "", fmt.Errorf("doctext: read zip: %w", err)
 	}
 	var parts []*zip.File
+	seen := map[string]bool{}
 	for _, f := range z.File {
-		if want(f.Name) {
+		// A crafted zip may repeat one name thousands of times to have
+		// the same large part decompressed and parsed over and over.
+		if want(f.Name) && !seen[f.Name] {
+			seen[f.Name] = true
 			parts = append(parts, f)
 		}
 	}
@@ -186,11 +190,14 @@ func extractZipXML(r io.ReaderAt, size int64, want func(string) bool, brk string
 		if i >= maxParts || b.Len() > 4*MaxRunes {
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return "", fmt.Errorf("doctext: %w", err)
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return "", fmt.Errorf("doctext: open %s: %w", f.Name, err)
 		}
-		err = xmlText(&b, io.LimitReader(rc, maxEntryBytes), brk)
+		err = xmlText(ctx, &b, io.LimitReader(rc, maxEntryBytes), brk)
 		rc.Close()
 		if err != nil {
 			return "", fmt.Errorf("doctext: read %s: %w", f.Name, err)
@@ -199,11 +206,30 @@ func extractZipXML(r io.ReaderAt, size int64, want func(string) bool, brk string
 	return b.String(), nil
 }
 
-// xmlText appends the character data of an XML stream to b.
-func xmlText(b *strings.Builder, r io.Reader, brk string) error {
+// maxXMLDepth bounds element nesting: the decoder keeps a stack entry per
+// open element, so 64 MiB of nested tags would cost gigabytes. Real
+// documents nest a few dozen levels.
+const maxXMLDepth = 256
+
+// ctxCheckTokens is how many tokens xmlText reads between looks at its
+// context.
+const ctxCheckTokens = 4096
+
+// ErrTooDeep means an XML part nests elements deeper than maxXMLDepth.
+var ErrTooDeep = errors.New("doctext: XML nested too deeply")
+
+// xmlText appends the character data of an XML stream to b. It stops when
+// ctx ends, so a timed-out extraction job does not keep parsing.
+func xmlText(ctx context.Context, b *strings.Builder, r io.Reader, brk string) error {
 	dec := xml.NewDecoder(r)
 	dec.Strict = false
-	for b.Len() <= 4*MaxRunes {
+	depth := 0
+	for n := 1; b.Len() <= 4*MaxRunes; n++ {
+		if n%ctxCheckTokens == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		tok, err := dec.Token()
 		if err == io.EOF {
 			return nil
@@ -215,10 +241,14 @@ func xmlText(b *strings.Builder, r io.Reader, brk string) error {
 		case xml.CharData:
 			b.Write(bytes.TrimRight(t, "\x00"))
 		case xml.StartElement:
+			if depth++; depth > maxXMLDepth {
+				return ErrTooDeep
+			}
 			if t.Name.Local == "tab" || t.Name.Local == "s" {
 				b.WriteByte(' ')
 			}
 		case xml.EndElement:
+			depth--
 			if t.Name.Local == brk {
 				b.WriteByte('\n')
 			}

@@ -2,6 +2,7 @@ package resource
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -37,8 +38,24 @@ type SectionDiff struct {
 	Changed bool
 }
 
+// SectionDiffTimeout bounds the search for a minimal diff of one section,
+// and CompareDiffBudget all the sections of one compare together. go-diff's
+// default is a second per section, which lets a request with crafted
+// revisions hold a core for seconds; past the deadline go-diff returns a
+// correct but coarser diff (whole runs deleted and inserted), which is all
+// such inputs deserve.
+var (
+	SectionDiffTimeout = 100 * time.Millisecond
+	CompareDiffBudget  = 300 * time.Millisecond
+)
+
 // DiffText diffs two texts line by line.
 func DiffText(a, b string) []DiffLine {
+	return diffText(a, b, time.Now().Add(SectionDiffTimeout))
+}
+
+// diffText diffs two texts, giving up on a minimal diff at deadline.
+func diffText(a, b string, deadline time.Time) []DiffLine {
 	if a == b {
 		return splitLines(DiffEqual, a)
 	}
@@ -46,6 +63,9 @@ func DiffText(a, b string) []DiffLine {
 	// equals the same line followed by more.
 	a, b = withNewline(a), withNewline(b)
 	dmp := diffmatchpatch.New()
+	// A zero or negative DiffTimeout means no limit at all to go-diff, so
+	// a passed deadline becomes the smallest positive one.
+	dmp.DiffTimeout = max(min(SectionDiffTimeout, time.Until(deadline)), time.Nanosecond)
 	ca, cb, lines := dmp.DiffLinesToRunes(a, b)
 	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(ca, cb, false), lines)
 	var out []DiffLine
@@ -88,9 +108,10 @@ func splitLines(op DiffOp, s string) []DiffLine {
 func DiffBodies(d DocType, a, b Body) []SectionDiff {
 	keys := d.Sections()
 	out := make([]SectionDiff, 0, len(keys))
+	deadline := time.Now().Add(CompareDiffBudget)
 	for _, k := range keys {
 		ta, tb := a.Text(k), b.Text(k)
-		out = append(out, SectionDiff{Key: k, Lines: DiffText(ta, tb), Changed: ta != tb})
+		out = append(out, SectionDiff{Key: k, Lines: diffText(ta, tb, deadline), Changed: ta != tb})
 	}
 	return out
 }

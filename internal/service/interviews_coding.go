@@ -77,8 +77,10 @@ func (s *Service) InterviewCode(ctx context.Context, viewer *account.User, id in
 
 // UpdateInterviewCode renames a code, rewrites its definition and example,
 // or moves it in the tree. Its segments keep it: renaming recodes nothing.
+// Renaming or moving another member's code changes what their coding
+// means, so only the code's maker or the owner may do it.
 func (s *Service) UpdateInterviewCode(ctx context.Context, actor *account.User, id int64, in interview.CodeInput) (*interview.Code, error) {
-	c, p, _, err := s.InterviewCode(ctx, actor, id)
+	c, p, a, err := s.InterviewCode(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +88,9 @@ func (s *Service) UpdateInterviewCode(ctx context.Context, actor *account.User, 
 		return nil, err
 	}
 	renamed := c.Name != in.Name
+	if (renamed || c.ParentID != in.ParentID) && !a.Removes(actor.ID, c.CreatedBy) {
+		return nil, errForbidden
+	}
 	details := map[string]any{"name": in.Name}
 	if renamed {
 		details["old_name"] = c.Name

@@ -69,11 +69,16 @@ func (s *Service) InterviewOutlines(ctx context.Context, viewer *account.User, p
 	return s.db.R().InterviewOutlines(ctx, projectID)
 }
 
-// UpdateInterviewOutline replaces an outline's title, introduction and questions.
+// UpdateInterviewOutline replaces an outline's title, introduction and
+// questions. Rewriting an outline can erase it as surely as deleting it, so
+// the same rule holds: only its maker or the owner.
 func (s *Service) UpdateInterviewOutline(ctx context.Context, actor *account.User, id int64, in interview.OutlineInput) (*interview.Outline, error) {
-	o, p, _, err := s.InterviewOutline(ctx, actor, id)
+	o, p, a, err := s.InterviewOutline(ctx, actor, id)
 	if err != nil {
 		return nil, err
+	}
+	if !a.Removes(actor.ID, o.CreatedBy) {
+		return nil, errForbidden
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -242,14 +247,23 @@ type RecordUpdate struct {
 // UpdateInterviewRecord changes a record. When the transcript changes, its
 // segments follow their quoted passages (interview.Reanchor); it returns
 // how many segments lost their passage and became stale.
+//
+// Removing or replacing the recording and changing the transcript destroy
+// another member's work as surely as deleting the record, so they follow
+// the deletion rule: only the record's maker or the owner. Any coder may
+// still correct the descriptive fields (pseudonym, outline, attributes).
 func (s *Service) UpdateInterviewRecord(ctx context.Context, actor *account.User, id int64, up RecordUpdate) (*interview.Record, int, error) {
-	old, p, _, err := s.InterviewRecord(ctx, actor, id)
+	old, p, a, err := s.InterviewRecord(ctx, actor, id)
 	if err != nil {
 		return nil, 0, err
 	}
 	in := up.Input
 	if err := in.Validate(); err != nil {
 		return nil, 0, err
+	}
+	if (up.RemoveAudio && old.Audio != nil || up.Audio != nil || in.Transcript != old.Transcript) &&
+		!a.Removes(actor.ID, old.CreatedBy) {
+		return nil, 0, errForbidden
 	}
 	if err := checkOutline(ctx, s.db.R(), p.ID, in.OutlineID); err != nil {
 		return nil, 0, err

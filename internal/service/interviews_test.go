@@ -268,7 +268,7 @@ func TestInterviewCodingOffsets(t *testing.T) {
 		gone := rs.segment(t, rs.owner, rs.record.ID, c.ID, "一开始没时间", 0)
 		edited := "问：请先介绍一下自己。\n答：我教数学。\n" + strings.Replace(transcript, "一开始没时间，", "", 1)
 		in := interview.RecordInput{Pseudonym: "教师A", Gender: "female", Transcript: edited}
-		_, stale, err := svc.UpdateInterviewRecord(ctx, rs.teacher, rs.record.ID, service.RecordUpdate{Input: in})
+		_, stale, err := svc.UpdateInterviewRecord(ctx, rs.owner, rs.record.ID, service.RecordUpdate{Input: in})
 		if err != nil || stale != 1 {
 			t.Fatalf("update transcript: %d stale, %v", stale, err)
 		}
@@ -316,7 +316,7 @@ func TestInterviewMergeCodes(t *testing.T) {
 		if c, err := svc.UpdateInterviewCode(ctx, rs.teacher, help.ID, interview.CodeInput{Name: "互助", Definition: "同事之间的帮助"}); err != nil || c.Segments != 2 {
 			t.Fatalf("rename: %+v %v", c, err)
 		}
-		_, err = svc.UpdateInterviewCode(ctx, rs.teacher, growth.ID, interview.CodeInput{Name: "专业成长", ParentID: peer.ID})
+		_, err = svc.UpdateInterviewCode(ctx, rs.owner, growth.ID, interview.CodeInput{Name: "专业成长", ParentID: peer.ID})
 		wantInterviewField(t, err, "parent", "interview.error.code_cycle")
 		_, err = svc.UpdateInterviewCode(ctx, rs.teacher, help.ID, interview.CodeInput{Name: "专业成长"})
 		wantInterviewField(t, err, "name", "interview.error.code_exists")
@@ -558,8 +558,74 @@ func TestInterviewAudio(t *testing.T) {
 	if r, _, err := svc.UpdateInterviewRecord(ctx, rs.owner, rec.ID, up); err != nil || r.Audio == nil {
 		t.Fatalf("kept audio: %+v %v", r, err)
 	}
+	// A co-researcher may neither remove nor replace another member's
+	// recording, and the refused replacement is never stored.
 	up.RemoveAudio = true
+	_, _, err = svc.UpdateInterviewRecord(ctx, rs.teacher, rec.ID, up)
+	wantCode(t, err, apperr.Forbidden)
+	saved := blobs.saved
+	_, _, err = svc.UpdateInterviewRecord(ctx, rs.teacher, rec.ID, service.RecordUpdate{Input: up.Input,
+		Audio: &service.Upload{Name: "y.mp3", Body: strings.NewReader(mp3)}})
+	wantCode(t, err, apperr.Forbidden)
+	if blobs.saved != saved {
+		t.Fatal("a refused replacement was stored")
+	}
+	if a, _, err := svc.InterviewAudio(ctx, rs.owner, rec.ID); err != nil || a.Name != "访谈C.mp3" {
+		t.Fatalf("audio after refused edits %+v %v", a, err)
+	}
 	if r, _, err := svc.UpdateInterviewRecord(ctx, rs.owner, rec.ID, up); err != nil || r.Audio != nil {
 		t.Fatalf("removed audio: %+v %v", r, err)
 	}
+}
+
+// TestInterviewEditOthersWork: what someone made is changed destructively
+// only by its maker or the owner, as it is removed.
+func TestInterviewEditOthersWork(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		rs := newResearch(t, db, nil)
+		svc, id := rs.svc, rs.project.ID
+		// The owner's record: the teacher may fix its attributes but not
+		// rewrite its transcript.
+		in := interview.RecordInput{Pseudonym: "教师甲", Gender: "female", YearsBand: "6_10", Location: "rural", Transcript: transcript}
+		if r, _, err := svc.UpdateInterviewRecord(ctx, rs.teacher, rs.record.ID, service.RecordUpdate{Input: in}); err != nil || r.Pseudonym != "教师甲" {
+			t.Fatalf("co-researcher fixing a pseudonym: %+v %v", r, err)
+		}
+		in.Transcript = "答：没有。"
+		_, _, err := svc.UpdateInterviewRecord(ctx, rs.teacher, rs.record.ID, service.RecordUpdate{Input: in})
+		wantCode(t, err, apperr.Forbidden)
+		if r, _, _, _ := svc.InterviewRecord(ctx, rs.owner, rs.record.ID); r.Transcript != transcript {
+			t.Fatalf("transcript rewritten by a co-researcher: %q", r.Transcript)
+		}
+		// Codes: the definition is anyone's to improve; name and place are the maker's.
+		growth := rs.code(t, rs.owner, "专业成长", 0)
+		other := rs.code(t, rs.owner, "其他", 0)
+		if _, err := svc.UpdateInterviewCode(ctx, rs.teacher, growth.ID, interview.CodeInput{Name: "专业成长", Definition: "教师的成长"}); err != nil {
+			t.Fatalf("co-researcher defining a code: %v", err)
+		}
+		_, err = svc.UpdateInterviewCode(ctx, rs.teacher, growth.ID, interview.CodeInput{Name: "成长"})
+		wantCode(t, err, apperr.Forbidden)
+		_, err = svc.UpdateInterviewCode(ctx, rs.teacher, growth.ID, interview.CodeInput{Name: "专业成长", ParentID: other.ID})
+		wantCode(t, err, apperr.Forbidden)
+		if c, _, _, _ := svc.InterviewCode(ctx, rs.owner, growth.ID); c.Name != "专业成长" || c.ParentID != 0 {
+			t.Fatalf("code changed by a co-researcher: %+v", c)
+		}
+		mine := rs.code(t, rs.teacher, "同伴", 0)
+		if _, err := svc.UpdateInterviewCode(ctx, rs.teacher, mine.ID, interview.CodeInput{Name: "同伴互助", ParentID: growth.ID}); err != nil {
+			t.Fatalf("maker renaming a code: %v", err)
+		}
+		if _, err := svc.UpdateInterviewCode(ctx, rs.owner, mine.ID, interview.CodeInput{Name: "互助"}); err != nil {
+			t.Fatalf("owner renaming a code: %v", err)
+		}
+		// Outlines.
+		o, err := svc.CreateInterviewOutline(ctx, rs.owner, id, interview.OutlineInput{Title: "提纲"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.UpdateInterviewOutline(ctx, rs.teacher, o.ID, interview.OutlineInput{Title: "改"})
+		wantCode(t, err, apperr.Forbidden)
+		if _, err := svc.UpdateInterviewOutline(ctx, rs.owner, o.ID, interview.OutlineInput{Title: "改"}); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -84,6 +84,7 @@ type resourceHome struct {
 	instPath string
 	canAdd   bool
 	leads    bool // may delete others' resources: community leads, managing admins
+	host     bool // community host or an admin managing it: may recommend others' resources
 	instID   int64
 	archived bool
 }
@@ -122,7 +123,7 @@ func (s *Service) home(ctx context.Context, actor *account.User, spaceID int64) 
 			return nil, err
 		}
 		h.comm, h.instPath, h.instID, h.archived = c, inst.Path, c.InstitutionID, a.Archived
-		h.canAdd, h.leads = a.Write, a.Lead
+		h.canAdd, h.leads, h.host = a.Write, a.Lead, a.Host
 	case space.Institution:
 		if h.instPath, err = s.schoolPath(ctx, sp.ID); err != nil {
 			return nil, err

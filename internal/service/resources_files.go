@@ -127,8 +127,12 @@ func (s *Service) UploadResource(ctx context.Context, actor *account.User, space
 		r.TextStatus = resource.TextPending
 	}
 	err = s.db.Tx(ctx, func(q *store.Q) error {
-		// Checked again inside the transaction, so that two uploads racing
-		// for the last room of a quota cannot both have it.
+		// Checked again inside the transaction, under the space's lock,
+		// so that two uploads racing for the last room of a quota cannot
+		// both have it.
+		if err := q.LockSpaceForQuota(ctx, h.sp.ID); err != nil {
+			return err
+		}
 		used, err := q.SpaceFileBytes(ctx, h.sp.ID)
 		if err != nil {
 			return err

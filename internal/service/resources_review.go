@@ -14,7 +14,7 @@ import (
 )
 
 // The review workflow that builds the featured collections (精品资源):
-// the owner of a resource, or a lead of the community it lives in,
+// the owner of a resource, or the host of the community it lives in,
 // recommends it to an institution above it (its school or district); a
 // reviewer there, an expert of that institution's subtree or an admin who
 // manages it, approves it into the institution's featured collection or
@@ -44,7 +44,7 @@ func (s *Service) RecommendResource(ctx context.Context, actor *account.User, id
 	if err != nil {
 		return nil, err
 	}
-	if actor.ID != r.OwnerID && !(h.sp.Kind == space.Community && h.leads) {
+	if actor.ID != r.OwnerID && !(h.sp.Kind == space.Community && h.host) {
 		return nil, errForbidden
 	}
 	f := apperr.Fields{}
@@ -61,8 +61,13 @@ func (s *Service) RecommendResource(ctx context.Context, actor *account.User, id
 	case inst.Kind != space.Institution || r.InstPath == "" || !strings.HasPrefix(r.InstPath, inst.Path):
 		f.Add("institution_id", "resource.error.review_institution")
 	}
-	if r.Visibility == resource.VisPrivate || r.Visibility == resource.VisCommunity {
+	switch {
+	case r.Visibility == resource.VisPrivate || r.Visibility == resource.VisCommunity:
 		f.Add("visibility", "resource.error.review_visibility")
+	case inst != nil && !reviewVisible(r.Visibility, r.InstPath, inst.Path):
+		// Only its own school sees an "institution" resource: the
+		// reviewers of an institution above it could not open it.
+		f.Add("visibility", "resource.error.review_visibility_above")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -83,6 +88,21 @@ func (s *Service) RecommendResource(ctx context.Context, actor *account.User, id
 		return nil, err
 	}
 	return rev, nil
+}
+
+// reviewVisible reports whether the reviewers of the institution at
+// instPath may see a resource with this visibility and home subtree: a
+// public one, or an "institution" one of that very institution (canSee
+// shows it only to people inside its own school, so an institution above
+// it must not be asked to review what its experts cannot open).
+func reviewVisible(vis resource.Visibility, resInstPath, instPath string) bool {
+	switch vis {
+	case resource.VisPublic:
+		return true
+	case resource.VisInstitution:
+		return resInstPath != "" && resInstPath == instPath
+	}
+	return false
 }
 
 // mayReview: an admin who manages the institution, or an expert whose home
@@ -137,6 +157,11 @@ func (s *Service) DecideReview(ctx context.Context, actor *account.User, reviewI
 	r, err := s.db.R().ResourceByID(ctx, rev.ResourceID)
 	if err != nil {
 		return err
+	}
+	if approve && !reviewVisible(r.Visibility, r.InstPath, inst.Path) {
+		// The owner narrowed its visibility after recommending it: the
+		// featured collection would list what its audience cannot open.
+		return apperr.New(apperr.Conflict, "resource.error.review_no_longer_visible")
 	}
 	status, verb := store.ReviewReturned, VerbResourceReturned
 	if approve {

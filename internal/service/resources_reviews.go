@@ -66,7 +66,18 @@ func (s *Service) Reviews(ctx context.Context, actor *account.User, status store
 		return nil, errForbidden
 	}
 	f.Status, f.Limit, f.Offset = status, limit, offset
-	return s.db.R().ListReviews(ctx, f)
+	items, err := s.db.R().ListReviews(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		// A resource narrowed to private or its community after the
+		// recommendation keeps its title from the reviewers.
+		if !reviewVisible(resource.Visibility(it.ResourceVisibility), it.ResourceInstPath, it.InstitutionPath) {
+			it.ResourceTitle, it.Hidden = "", true
+		}
+	}
+	return items, nil
 }
 
 // Reviewer reports whether the person reviews for any institution, for
@@ -88,7 +99,7 @@ func (s *Service) ResourceReviews(ctx context.Context, viewer *account.User, r *
 	if err != nil {
 		return nil, nil, err
 	}
-	if viewer.ID != r.OwnerID && !(h.sp.Kind == space.Community && h.leads) {
+	if viewer.ID != r.OwnerID && !(h.sp.Kind == space.Community && h.host) {
 		return nil, nil, nil
 	}
 	items, err := s.db.R().ListReviews(ctx, store.ReviewFilter{All: true, ResourceID: r.ID, Limit: 50})

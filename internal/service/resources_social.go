@@ -135,6 +135,9 @@ func (s *Service) ReuseResource(ctx context.Context, actor *account.User, id, sp
 	quota := s.resOpts.Quotas[h.sp.Kind]
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		if c.Kind == resource.File {
+			if err := q.LockSpaceForQuota(ctx, h.sp.ID); err != nil {
+				return err
+			}
 			used, err := q.SpaceFileBytes(ctx, h.sp.ID)
 			if err != nil {
 				return err

@@ -296,15 +296,34 @@ func (s *Service) UpdateSurveySettings(ctx context.Context, actor *account.User,
 		f.Add("anonymous", "survey.error.anonymity_fixed")
 		return nil, f.Err()
 	}
-	sv.Title, sv.Description, sv.Anonymous, sv.OpensAt, sv.ClosesAt = in.Title, in.Description, in.Anonymous, in.OpensAt, in.ClosesAt
-	sv.UpdatedAt = s.Now()
+	now := s.Now()
 	err = s.db.Tx(ctx, func(q *store.Q) error {
-		if err := q.UpdateSurvey(ctx, sv); err != nil {
+		// Read again under the transaction: the status may have changed
+		// since the check above (opened, say), and the definition may have
+		// been edited, which a settings save must not overwrite.
+		cur, err := q.SurveyForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Status != survey.Draft && in.Anonymous != cur.Anonymous {
+			f := apperr.Fields{}
+			f.Add("anonymous", "survey.error.anonymity_fixed")
+			return f.Err()
+		}
+		sv = cur
+		sv.Title, sv.Description, sv.Anonymous, sv.OpensAt, sv.ClosesAt = in.Title, in.Description, in.Anonymous, in.OpensAt, in.ClosesAt
+		sv.UpdatedAt = now
+		// Conditional on the draft status when anonymity changes, should
+		// the lock above not hold (SQLite needs none: one writer at a time).
+		if err := q.UpdateSurveySettings(ctx, sv); err != nil {
 			return err
 		}
 		return s.recordSurvey(ctx, q, actor, sv, event.Updated, map[string]any{"title": truncate(sv.Title, 200)})
 	})
-	return sv, err
+	if err != nil {
+		return nil, err
+	}
+	return sv, nil
 }
 
 // EditSurvey applies a builder operation (survey.Definition's AddItem,

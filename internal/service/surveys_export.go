@@ -19,8 +19,8 @@ import (
 // which Excel needs to read Chinese correctly) and XLSX with a data sheet
 // and a codebook sheet. Both have one row per submitted response and one
 // column per variable of survey.Variables, after a few columns about the
-// response (its row number, the respondent for named questionnaires, the
-// respondent's institution and the submission date).
+// response (its row number, the respondent and their institution for
+// named questionnaires, and the submission date).
 
 // SurveyExport is what an export writes.
 type SurveyExport struct {
@@ -43,9 +43,22 @@ func (s *Service) ExportSurvey(ctx context.Context, actor *account.User, id int6
 		return nil, err
 	}
 	x := &SurveyExport{Survey: sv, Variables: survey.Variables(sv.Definition)}
+	// Refused before reading when the count already says too large, and
+	// while reading, since responses may arrive meanwhile.
+	if err := checkSurveyCells(sv.ResponseCount, len(x.Variables)); err != nil {
+		return nil, err
+	}
 	err = s.db.R().EachSubmittedResponse(ctx, id, func(r *store.ResponseRow) error {
+		if err := checkSurveyCells(len(x.Rows)+1, len(x.Variables)); err != nil {
+			return err
+		}
 		row := ExportRow{Username: r.Username, Name: r.UserName, Institution: r.InstitutionName,
 			Values: survey.Values(sv.Definition, x.Variables, r.Answers)}
+		if sv.Anonymous {
+			// A small school's column would single its teachers out
+			// (the minimum group size in internal/store/survey_responses.go).
+			row.Institution = ""
+		}
 		if r.SubmittedAt != nil {
 			if sv.Anonymous {
 				row.Submitted = r.SubmittedAt.Format("2006-01-02")
@@ -66,14 +79,14 @@ func (s *Service) ExportSurvey(ctx context.Context, actor *account.User, id int6
 // the variables', so statistics software reads them.
 func (x *SurveyExport) metaColumns() []string {
 	if x.Survey.Anonymous {
-		return []string{"row", "institution", "submitted"}
+		return []string{"row", "submitted"}
 	}
 	return []string{"row", "username", "name", "institution", "submitted"}
 }
 
 func (x *SurveyExport) metaValues(i int, r ExportRow) []string {
 	if x.Survey.Anonymous {
-		return []string{strconv.Itoa(i + 1), r.Institution, r.Submitted}
+		return []string{strconv.Itoa(i + 1), r.Submitted}
 	}
 	return []string{strconv.Itoa(i + 1), r.Username, r.Name, r.Institution, r.Submitted}
 }

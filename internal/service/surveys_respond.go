@@ -264,6 +264,16 @@ func (s *Service) SubmitSurveyResponse(ctx context.Context, actor *account.User,
 		key = draftKey(draftToken, actor.ID, sv.ID)
 	}
 	return s.db.Tx(ctx, func(q *store.Q) error {
+		// Accepting again, under the transaction: a close (which, for an
+		// anonymous questionnaire, rewrites its rows) or a change of times
+		// since the check above must not let a late answer in.
+		cur, err := q.SurveyForUpdate(ctx, sv.ID)
+		if err != nil {
+			return err
+		}
+		if !cur.Accepting(now) {
+			return errNotAccepting
+		}
 		if _, err := q.SubmitSurveyResponse(ctx, sv, actor.ID, key, clean, actor.InstitutionID, now); err != nil {
 			return err
 		}

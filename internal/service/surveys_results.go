@@ -55,7 +55,19 @@ type SurveyResults struct {
 	// Correlations pairs the dimension scores (each pair once, in the
 	// order of the dimensions).
 	Correlations []DimensionCorrelation
+	// Withheld is the i18n key of why an anonymous questionnaire's analysis
+	// is not shown (a subset, or a group, of fewer than
+	// survey.MinAnonymousGroup responses); empty when nothing is withheld.
+	// A withheld subset has no item, dimension or open-answer results; a
+	// withheld grouping has no comparisons.
+	Withheld string
 }
+
+// The reasons results of an anonymous questionnaire are withheld.
+const (
+	WithheldSubset = "survey.results.withheld_subset"
+	WithheldGroup  = "survey.results.withheld_group"
+)
 
 // FreqRow is one line of a frequency table.
 type FreqRow struct {
@@ -161,6 +173,9 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 			if len(rows) > MaxAnalysedResponses {
 				return apperr.New(apperr.TooLarge, "survey.error.too_many_responses")
 			}
+			if err := checkSurveyCells(len(rows), len(res.Variables)); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -168,14 +183,85 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 		return nil, err
 	}
 	res.N = len(rows)
+	if sv.Anonymous {
+		res.Rates = mergeSmallRates(res.Rates)
+		if len(rq.Filters) > 0 && res.N < survey.MinAnonymousGroup {
+			// Too few to hide among: no item, score or open answer.
+			res.Withheld = WithheldSubset
+			return res, nil
+		}
+		if res.Group != nil && res.smallGroup(rows) {
+			res.Withheld = WithheldGroup
+			res.Group = nil
+		}
+	}
 	if err := res.analyse(rows, sv.Definition); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
+// smallGroup reports whether a group of the grouping variable has at least
+// one response but fewer than survey.MinAnonymousGroup.
+func (res *SurveyResults) smallGroup(rows [][]survey.Value) bool {
+	i := res.varIndex(res.Group.Name)
+	n := map[int]int{}
+	for _, row := range rows {
+		if !row[i].Missing {
+			n[int(row[i].Num)]++
+		}
+	}
+	for _, c := range n {
+		if c < survey.MinAnonymousGroup {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeSmallRates folds the institutions of an anonymous questionnaire
+// with fewer than survey.MinAnonymousGroup responses into one row, so
+// that no small institution's responses can be singled out. The row has
+// Merged set to how many institutions it holds, InstitutionID 0 and no
+// name; it comes last.
+func mergeSmallRates(rates []store.InstitutionRate) []store.InstitutionRate {
+	var out []store.InstitutionRate
+	rest := store.InstitutionRate{}
+	for _, r := range rates {
+		if r.Responded+r.Others >= survey.MinAnonymousGroup {
+			out = append(out, r)
+			continue
+		}
+		rest.Merged++
+		rest.Eligible += r.Eligible
+		rest.Responded += r.Responded
+		rest.Others += r.Others
+	}
+	if rest.Merged > 0 {
+		out = append(out, rest)
+	}
+	return out
+}
+
 // MaxAnalysedResponses bounds the responses one analysis holds in memory.
 const MaxAnalysedResponses = 1_000_000
+
+// maxSurveyCells bounds responses × variables that one analysis or export
+// holds in memory: the response cap alone, times survey.MaxVariables,
+// would be billions of values. A variable, not a constant, so that tests
+// can reach it without writing millions of rows.
+var maxSurveyCells = 20_000_000
+
+// checkSurveyCells refuses, with a reason people can act on, data of rows
+// responses by vars variables larger than maxSurveyCells.
+func checkSurveyCells(rows, vars int) error {
+	if int64(rows)*int64(max(vars, 1)) <= int64(maxSurveyCells) {
+		return nil
+	}
+	e := apperr.New(apperr.TooLarge, "survey.error.too_many_cells")
+	e.Args = map[string]any{"max": maxSurveyCells, "vars": vars}
+	return e
+}
 
 func (res *SurveyResults) varIndex(name string) int {
 	return slices.IndexFunc(res.Variables, func(v survey.Variable) bool { return v.Name == name })

@@ -319,6 +319,22 @@ func TestSurveyRespondingRules(t *testing.T) {
 		if res.Submitted != 2 || res.N != 2 {
 			t.Errorf("counts %d %d", res.Submitted, res.N)
 		}
+		// Responses × variables is bounded in analyses and exports: a clear
+		// refusal, not exhausted memory.
+		vars := len(res.Variables)
+		restore := service.SetMaxSurveyCells(2*vars - 1)
+		defer restore()
+		_, err = w.svc.SurveyResults(ctx, w.schoolAdm, sv.ID, service.ResultsQuery{})
+		wantCode(t, err, apperr.TooLarge)
+		_, err = w.svc.ExportSurvey(ctx, w.schoolAdm, sv.ID)
+		wantCode(t, err, apperr.TooLarge)
+		service.SetMaxSurveyCells(2 * vars)
+		if x, err := w.svc.ExportSurvey(ctx, w.schoolAdm, sv.ID); err != nil || len(x.Rows) != 2 {
+			t.Fatalf("export at the cap: %v", err)
+		}
+		if _, err := w.svc.SurveyResults(ctx, w.schoolAdm, sv.ID, service.ResultsQuery{}); err != nil {
+			t.Fatalf("results at the cap: %v", err)
+		}
 	})
 }
 

@@ -19,6 +19,13 @@ type ReviewItem struct {
 	InstitutionName string
 	RecommenderName string
 	ReviewerName    string
+	// For re-checking that the reviewers may still see the resource.
+	ResourceVisibility string
+	ResourceInstPath   string
+	InstitutionPath    string
+	// Hidden is set by the service when the reviewers may no longer see
+	// the resource; ResourceTitle is then blank.
+	Hidden bool
 }
 
 // ReviewFilter selects recommendations. Institutions are matched by
@@ -75,7 +82,8 @@ func (q *Q) ListReviews(ctx context.Context, f ReviewFilter) ([]*ReviewItem, err
 	}
 	query := `SELECT rr.id, rr.resource_id, rr.institution_id, rr.recommended_by, rr.note, rr.status,
 		COALESCE(rr.reviewer_id, 0), rr.comments, rr.created_at, rr.decided_at, r.title, r.owner_id, i.name,
-		COALESCE(NULLIF(ru.display_name, ''), ru.username, ''), COALESCE(NULLIF(vu.display_name, ''), vu.username, '')
+		COALESCE(NULLIF(ru.display_name, ''), ru.username, ''), COALESCE(NULLIF(vu.display_name, ''), vu.username, ''),
+		r.visibility, r.inst_path, i.path
 		FROM resource_reviews rr JOIN resources r ON r.id = rr.resource_id JOIN spaces i ON i.id = rr.institution_id
 		LEFT JOIN users ru ON ru.id = rr.recommended_by LEFT JOIN users vu ON vu.id = rr.reviewer_id
 		` + w + ` ORDER BY ` + order + ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
@@ -91,7 +99,8 @@ func (q *Q) ListReviews(ctx context.Context, f ReviewFilter) ([]*ReviewItem, err
 		var decided sql.NullInt64
 		if err := rows.Scan(&it.ID, &it.ResourceID, &it.InstitutionID, &it.RecommendedBy, &it.Note, &it.Status,
 			&it.ReviewerID, &it.Comments, &created, &decided, &it.ResourceTitle, &it.OwnerID, &it.InstitutionName,
-			&it.RecommenderName, &it.ReviewerName); err != nil {
+			&it.RecommenderName, &it.ReviewerName, &it.ResourceVisibility, &it.ResourceInstPath,
+			&it.InstitutionPath); err != nil {
 			return nil, fmt.Errorf("scan resource review: %w", err)
 		}
 		it.CreatedAt = fromMS(created)

@@ -131,6 +131,22 @@ func (q *Q) SpaceFileBytes(ctx context.Context, spaceID int64) (int64, error) {
 	return n, nil
 }
 
+// LockSpaceForQuota serialises, until the transaction ends, the writers
+// that check a space's quota and then add to it: on PostgreSQL it locks the
+// space's row (READ COMMITTED would let two transactions both sum the old
+// total and both fit). SQLite's write transactions (BEGIN IMMEDIATE)
+// already run one at a time, so there it does nothing.
+func (q *Q) LockSpaceForQuota(ctx context.Context, spaceID int64) error {
+	if q.dialect != Postgres {
+		return nil
+	}
+	var id int64
+	if err := q.q.QueryRowContext(ctx, `SELECT id FROM spaces WHERE id = $1 FOR UPDATE`, spaceID).Scan(&id); err != nil {
+		return fmt.Errorf("lock space %d for its quota: %w", spaceID, err)
+	}
+	return nil
+}
+
 // BlobReferenced reports whether any resource still uses a blob.
 func (q *Q) BlobReferenced(ctx context.Context, key string) (bool, error) {
 	var n int

@@ -36,11 +36,27 @@ import (
 //     of the day, and never names the response in an event.
 //
 // What the design accepts: a response keeps its respondent's institution
-// (for response rates and grouping) and its demographic answers, so in a
+// (for response rates) and its demographic answers, so in a
 // small group the set of people it could be is that group, as with any
 // questionnaire; and the no-actor event's sequential ID sits among the
 // other events of that moment, which is why it carries nothing but the
 // questionnaire and the day.
+//
+// Minimum group size. Results are where a small group gives a person
+// away: with three teachers of a school answering, their school's row, or
+// an analysis filtered to them, is nearly their answers. So for anonymous
+// questionnaires, with survey.MinAnonymousGroup (5) as the threshold:
+//
+//   - the response-rate table (SurveyResponseRate, as the service shows
+//     it) merges the institutions with fewer than 5 responses into one
+//     "other institutions (fewer than 5 each)" row;
+//   - exports carry no institution column at all;
+//   - an analysis of a subset (any filter) of fewer than 5 responses is
+//     withheld with that reason, open answers included, and so is any
+//     comparison by a grouping variable with a group of 1 to 4 responses.
+//
+// The whole questionnaire's results are not withheld: the manager
+// distributed it and may export its (nameless) data.
 //
 // What the schema cannot promise: the database engine's own bookkeeping.
 // PostgreSQL's system columns (xmin, the heap position ctid) and both
@@ -312,6 +328,10 @@ type InstitutionRate struct {
 	Eligible      int
 	Responded     int
 	Others        int
+	// Merged, when not zero, makes this the row of that many institutions
+	// with too few responses to show apart (anonymous questionnaires; see
+	// the minimum group size above).
+	Merged int
 }
 
 // SurveyResponseRate computes response rates per institution (the

@@ -72,6 +72,44 @@ func (q *Q) UpdateSurvey(ctx context.Context, s *survey.Survey) error {
 	return nil
 }
 
+// UpdateSurveySettings writes a questionnaire's settings (title,
+// description, anonymity, times) and never its definition, so a settings
+// save cannot undo a builder edit made meanwhile. Anonymity changes only
+// in a draft: when s.Anonymous differs from the stored flag and the
+// questionnaire is no longer a draft, nothing is written and the answer is
+// a Conflict (people answered under the other promise).
+func (q *Q) UpdateSurveySettings(ctx context.Context, s *survey.Survey) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE surveys SET title = $1, description = $2, anonymous = $3,
+		opens_at = $4, closes_at = $5, updated_at = $6 WHERE id = $7 AND (status = $8 OR anonymous = $3)`,
+		s.Title, s.Description, s.Anonymous, nullMS(s.OpensAt), nullMS(s.ClosesAt), ms(s.UpdatedAt), s.ID, survey.Draft)
+	if err != nil {
+		return fmt.Errorf("update settings of survey %d: %w", s.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.Conflict, "survey.error.status_changed")
+	}
+	return nil
+}
+
+// SurveyForUpdate re-reads a questionnaire inside a transaction and, on
+// PostgreSQL, locks its row until the transaction ends, so that a check of
+// its status or times holds until the write that depends on it commits
+// (status changes and settings saves update the same row and wait).
+// SQLite's write transactions already run one at a time.
+func (q *Q) SurveyForUpdate(ctx context.Context, id int64) (*survey.Survey, error) {
+	if q.dialect == Postgres {
+		var got int64
+		err := q.q.QueryRowContext(ctx, `SELECT id FROM surveys WHERE id = $1 FOR UPDATE`, id).Scan(&got)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, apperr.New(apperr.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lock survey %d: %w", id, err)
+		}
+	}
+	return q.SurveyByID(ctx, id)
+}
+
 // SetSurveyStatus moves a questionnaire to status if it is in one of from,
 // reporting a Conflict when someone else moved it meanwhile.
 func (q *Q) SetSurveyStatus(ctx context.Context, id int64, status survey.Status, at time.Time, from ...survey.Status) error {

@@ -57,6 +57,11 @@ const (
 	MinScale           = 2
 	MaxScale           = 11
 	MaxDefinitionJSON  = 512 << 10
+	// MaxVariables caps the export's columns (matrix rows, one 0/1
+	// variable per option of a multiple choice, "other" texts, scores):
+	// items and options alone allow 300 × 50, which no analysis package
+	// opens comfortably and which would make exports huge.
+	MaxVariables = 2000
 )
 
 // Option is one answer of a choice, Likert or matrix item. Value is the

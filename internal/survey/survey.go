@@ -182,3 +182,9 @@ type Response struct {
 	SubmittedAt   *time.Time
 	UpdatedAt     time.Time
 }
+
+// MinAnonymousGroup is the fewest responses results of an anonymous
+// questionnaire show apart (an institution's row, a subset, a group):
+// below it, the few who answered could be told apart. See the anonymity
+// design in internal/store/survey_responses.go.
+const MinAnonymousGroup = 5

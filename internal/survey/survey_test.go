@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,31 @@ func TestValidateDefinitionErrors(t *testing.T) {
 	}
 	if _, err := d.AddItem(d.Sections[0].ID, Text, "t"); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("item %d accepted: %v", MaxItems+1, err)
+	}
+	// So is the number of export variables: 41 matrices of 50 rows
+	// are few items but 2,050 columns.
+	d = NewDefinition()
+	for range MaxVariables/MaxRows + 1 {
+		id, err := d.AddItem(d.Sections[0].ID, Matrix, "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, _ := d.Item(id)
+		for r := len(it.Rows); r < MaxRows; r++ {
+			it.Rows = append(it.Rows, Row{Label: strconv.Itoa(r + 1)})
+		}
+		if err := d.ReplaceItem(*it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e, ok := apperr.As(d.Validate()); !ok || e.Fields["definition"].Key != "survey.error.too_many_variables" {
+		t.Errorf("%d variables accepted: %v", len(Variables(d)), e)
+	}
+	if err := d.DeleteItem(d.Items()[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Validate(); err != nil {
+		t.Errorf("%d variables refused: %v", len(Variables(d)), err)
 	}
 	long := &Item{Kind: Text, Text: strings.Repeat("长", MaxItemText+1)}
 	if f := d.ValidateItem(long); f["text"].Key != "form.too_long" {

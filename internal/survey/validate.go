@@ -80,8 +80,12 @@ func (d *Definition) Validate() error {
 		}
 	}
 	// Export names must be unique ignoring case: SPSS and Stata fold it.
+	vars := Variables(d)
+	if len(vars) > MaxVariables {
+		f.Add("definition", "survey.error.too_many_variables", "max", MaxVariables, "n", len(vars))
+	}
 	seen := map[string]bool{}
-	for _, v := range Variables(d) {
+	for _, v := range vars {
 		name := strings.ToLower(v.Name)
 		if seen[name] {
 			f.Add(v.ItemID+".var", "survey.error.duplicate_variable", "name", v.Name)

@@ -197,6 +197,24 @@ func TestInterviewPagesAndPermissions(t *testing.T) {
 				t.Fatalf("taken pseudonym: %d\n%s", code, body)
 			}
 
+			// The teacher may not remove the owner's recording nor rewrite
+			// the owner's transcript.
+			ownRec := w.createRecord(t, w.ownerC, "教师Z", "male", interviewTranscript, true)
+			edit := url.Values{"pseudonym": {"教师Z"}, "gender": {"male"}, "years_band": {"6_10"}, "location": {"rural"},
+				"interviewed_on": {"2026-05-04"}, "interviewer": {"刘芳"}, "transcript": {strings.ReplaceAll(interviewTranscript, "\n", "\r\n")},
+				"remove_audio": {"1"}}
+			if code, body, _ := w.teacherC.multipartPost(t, base, ownRec, edit, nil); code != http.StatusForbidden {
+				t.Fatalf("teacher removing the owner's audio: %d\n%s", code, body)
+			}
+			edit.Del("remove_audio")
+			edit.Set("transcript", "答：改写。")
+			if code, body, _ := w.teacherC.multipartPost(t, base, ownRec, edit, nil); code != http.StatusForbidden {
+				t.Fatalf("teacher rewriting the owner's transcript: %d\n%s", code, body)
+			}
+			if code, body, _ := w.ownerC.multipartPost(t, base, ownRec, edit, nil); code != http.StatusSeeOther {
+				t.Fatalf("owner rewriting the transcript: %d\n%s", code, body)
+			}
+
 			// Only the owner manages the team; the stranger can do nothing.
 			if code, _, _ := w.teacherC.post(t, base, w.project+"/members", url.Values{"usernames": {"colleague"}}); code != http.StatusForbidden {
 				t.Fatalf("teacher inviting: %d", code)

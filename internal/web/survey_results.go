@@ -137,6 +137,10 @@ func (s *Server) showSurveyReport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "survey_results", v)
 }
 
+// MinGroup is the fewest responses an anonymous questionnaire's results
+// show apart.
+func (v *surveyResultsView) MinGroup() int { return survey.MinAnonymousGroup }
+
 // Filtered reports whether a candidate's code is selected.
 func (v *surveyResultsView) Filtered(name string, code int) bool {
 	for _, c := range v.R.Query.Filters[name] {

@@ -322,8 +322,17 @@ func TestAnonymousSurveyDraftCookie(t *testing.T) {
 			code, body, _ = principal.post(t, base, "/surveys/"+sid+"/remind", nil)
 			wantStatus(t, "no reminders when anonymous", code, http.StatusConflict, body, "匿名问卷不能提醒")
 			code, raw, _ := getBody(t, principal.c, base+"/surveys/"+sid+"/export.csv")
-			if code != 200 || !bytes.HasPrefix(raw, []byte("\xEF\xBB\xBFrow,institution,submitted,Q1")) || bytes.Contains(raw, []byte("teacher")) {
+			if code != 200 || !bytes.HasPrefix(raw, []byte("\xEF\xBB\xBFrow,submitted,Q1")) || bytes.Contains(raw, []byte("teacher")) {
 				t.Fatalf("anonymous CSV: %d %q", code, raw[:min(len(raw), 100)])
+			}
+			// One response: the school's row merges, and a subset is withheld.
+			code, raw, _ = getBody(t, principal.c, base+"/surveys/"+sid+"/results")
+			if code != 200 || !bytes.Contains(raw, []byte("其他机构（共 1 个，每个少于 5 份回答）")) || bytes.Contains(raw, []byte(`id="withheld"`)) {
+				t.Fatalf("anonymous results: %d", code)
+			}
+			code, raw, _ = getBody(t, principal.c, base+"/surveys/"+sid+"/results?f.Q1=1&f.Q1=2&f.Q1=3&f.Q1=4&f.Q1=5")
+			if code != 200 || !bytes.Contains(raw, []byte("该子集少于 5 份回答：为保护匿名")) || bytes.Contains(raw, []byte(`id="r-`)) {
+				t.Fatalf("anonymous subset of one: %d %s", code, raw)
 			}
 		})
 	}
