@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -114,31 +115,65 @@ func login(url, user string) chromedp.Action[chromedp.Void] {
 // text runs steps and then reads the text of sel.
 func text(ctx context.Context, t *testing.T, sel string, steps ...chromedp.Action[chromedp.Void]) string {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
+	for i, st := range steps {
+		if err := chromedp.Do(ctx, st); err != nil {
+			t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+		}
 	}
-	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	var s string
+	var err error
+	for range 5 { // the page may still be swapping nodes (htmx, a redirect)
+		if s, err = chromedp.Run(ctx, chromedp.Text(sel)); err == nil || !staleNode(err) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+// waitText waits until the text of sel contains want: after a form posts
+// and redirects, an element of the same name may still show the old page.
+func waitText(sel, want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for {
+			if s, err := chromedp.Text(sel)(ctx, t); err == nil && strings.Contains(s, want) {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for %q in %s: %w", want, sel, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // click clicks the first node matching sel. A click soon after a navigation
 // can reach for the old page's JavaScript context while the browser discards
-// it ("Cannot find context with specified id"); nothing was clicked then, so
-// the click is tried again on the new page.
+// it ("Cannot find context with specified id"), or for a node that htmx or
+// the navigation has just replaced ("No node with given id found"); the
+// mouse event is sent only after those steps, so nothing was clicked then,
+// and the click is tried again on the page as it is now.
 func click(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		var err error
 		for range 5 {
-			if _, err = chromedp.Click(sel)(ctx, t); err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+			if _, err = chromedp.Click(sel)(ctx, t); err == nil || !staleNode(err) {
 				return err
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		return err
 	})
+}
+
+// staleNode reports a click that found its node or page gone before it
+// could send the mouse event.
+func staleNode(err error) bool {
+	return strings.Contains(err.Error(), "Cannot find context") || strings.Contains(err.Error(), "No node with given id")
 }
 
 // html runs steps and then reads the outer HTML of sel.

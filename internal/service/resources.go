@@ -510,6 +510,9 @@ func (s *Service) DeleteResource(ctx context.Context, actor *account.User, id in
 	if !rt.Delete {
 		return errForbidden
 	}
+	if r.BlobKey != "" {
+		defer s.blobLocks.lock(r.BlobKey)()
+	}
 	orphan := false
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		if err := q.UnindexResource(ctx, id); err != nil {
@@ -530,14 +533,26 @@ func (s *Service) DeleteResource(ctx context.Context, actor *account.User, id in
 	if err != nil {
 		return err
 	}
-	if orphan && s.files != nil {
-		// Best effort: an avatar or attachment with the same bytes is
-		// improbable, and a failed delete only leaves an unused file.
-		if err := s.files.Delete(ctx, r.BlobKey); err != nil {
-			s.log.Warn("delete the file of a deleted resource", "resource", id, "err", err)
-		}
+	if orphan {
+		s.deleteUnusedBlob(ctx, r.BlobKey, "a deleted resource")
 	}
 	return nil
+}
+
+// deleteUnusedBlob removes a stored file once nothing names it, asking the
+// database again; the caller holds the file's blob lock. A failure only
+// leaves an unused file behind, so it is logged, not returned.
+func (s *Service) deleteUnusedBlob(ctx context.Context, key, why string) {
+	if s.files == nil {
+		return
+	}
+	used, err := s.db.R().BlobReferenced(ctx, key)
+	if err == nil && !used {
+		err = s.files.Delete(ctx, key)
+	}
+	if err != nil {
+		s.log.Warn("remove the file of "+why, "key", key, "err", err)
+	}
 }
 
 // ResourceQuery is a listing or search of resources.

@@ -114,6 +114,10 @@ func (s *Service) UploadResource(ctx context.Context, actor *account.User, space
 			return nil, tooLargeError(format.MaxBytes())
 		}
 	}
+	// From here until the resource is committed (or the file removed after
+	// a failure), no one may decide that this file is unused.
+	unlock := s.blobLocks.lock(obj.Key)
+	defer unlock()
 	existed, err := s.files.Exists(ctx, obj.Key)
 	if err != nil {
 		return nil, err
@@ -157,9 +161,7 @@ func (s *Service) UploadResource(ctx context.Context, actor *account.User, space
 	})
 	if err != nil {
 		if !existed {
-			if derr := s.files.Delete(ctx, obj.Key); derr != nil {
-				s.log.Warn("remove the file of a failed upload", "key", obj.Key, "err", derr)
-			}
+			s.deleteUnusedBlob(context.WithoutCancel(ctx), obj.Key, "a failed upload")
 		}
 		return nil, err
 	}

@@ -132,6 +132,11 @@ func (s *Service) ReuseResource(ctx context.Context, actor *account.User, id, sp
 	c := s.newResource(actor, h, r.Kind, in)
 	c.CopiedFrom = r.ID
 	c.BlobKey, c.FileName, c.Format, c.ContentType, c.Size, c.TextStatus = r.BlobKey, r.FileName, r.Format, r.ContentType, r.Size, r.TextStatus
+	if c.BlobKey != "" {
+		// The copy shares the file: the original's deletion must not
+		// find it unused in between.
+		defer s.blobLocks.lock(c.BlobKey)()
+	}
 	quota := s.resOpts.Quotas[h.sp.Kind]
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		if c.Kind == resource.File {

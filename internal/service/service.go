@@ -63,6 +63,7 @@ type Service struct {
 	fanoutBatch int
 	files       blob.Store
 	resOpts     ResourceOptions
+	blobLocks   blobLocks
 }
 
 // New returns a Service with defaults filled in.

@@ -147,13 +147,18 @@ func (q *Q) LockSpaceForQuota(ctx context.Context, spaceID int64) error {
 	return nil
 }
 
-// BlobReferenced reports whether any resource still uses a blob.
+// BlobReferenced reports whether anything still uses a stored file: a
+// resource, a discussion attachment, an interview recording or an avatar.
 func (q *Q) BlobReferenced(ctx context.Context, key string) (bool, error) {
-	var n int
-	if err := q.q.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE blob_key = $1`, key).Scan(&n); err != nil {
-		return false, fmt.Errorf("count uses of blob %s: %w", key, err)
+	var used bool
+	err := q.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE blob_key = $1)
+		OR EXISTS (SELECT 1 FROM attachments WHERE blob_key = $1)
+		OR EXISTS (SELECT 1 FROM interview_records WHERE audio_key = $1)
+		OR EXISTS (SELECT 1 FROM users WHERE avatar_key = $1)`, key).Scan(&used)
+	if err != nil {
+		return false, fmt.Errorf("look for uses of blob %s: %w", key, err)
 	}
-	return n > 0, nil
+	return used, nil
 }
 
 // ResourceCounter names a counter column.
