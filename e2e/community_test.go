@@ -126,7 +126,7 @@ func TestThemeNegotiation(t *testing.T) {
 		click(`.form-actions button[type=submit]`),
 		chromedp.WaitVisible(`#host-tools`),
 		click(`#host-tools button.btn-primary`), // start: planning → active
-		waitText(`.community-head`, "进行中"), // not the flash: the page before had one too
+		waitText(`.community-head`, "进行中"),      // not the flash: the page before had one too
 	)
 	for _, want := range []string{"青湖区小学数学作业设计共同体", "进行中", "青湖区", "数学", "小学", "每月一次线上研讨"} {
 		if !strings.Contains(home, want) {
