@@ -29,7 +29,8 @@ browser-deps:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# pdftotext reads the text of uploaded PDFs for search (Debian's poppler-utils).
+# pdftotext reads the text of uploaded PDFs for search, and pdftoppm renders
+# their first page as a thumbnail (both from Debian's poppler-utils).
 doc-deps:
 	@command -v pdftotext >/dev/null 2>&1 || { \
 		echo "installing Debian's poppler-utils (pdftotext) for PDF search"; \

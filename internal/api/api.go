@@ -180,9 +180,21 @@ func (a *API) routes() {
 	a.private("GET /api/v1/resources/{id}", a.showResource)
 	a.private("DELETE /api/v1/resources/{id}", a.deleteResource)
 	a.private("GET /api/v1/resources/{id}/file", a.downloadResource)
+	a.private("GET /api/v1/resources/{id}/thumbnail", a.resourceThumbnail)
 	a.private("GET /api/v1/resources/{id}/revisions", a.listRevisions)
 	a.private("POST /api/v1/resources/{id}/revisions", a.createRevision)
 	a.private("POST /api/v1/resources/{id}/reuse", a.reuseResource)
+	a.private("GET /api/v1/resources/{id}/diff", a.showRevisionDiff)
+	a.private("POST /api/v1/resources/{id}/revert", a.revertResource)
+	a.private("PUT /api/v1/resources/{id}/rating", a.rateResource)
+	a.private("POST /api/v1/resources/{id}/favourite", a.favouriteResource)
+	a.private("DELETE /api/v1/resources/{id}/favourite", a.unfavouriteResource)
+	a.private("GET /api/v1/resources/{id}/comments", a.listResourceComments)
+	a.private("POST /api/v1/resources/{id}/comments", a.createResourceComment)
+	a.private("POST /api/v1/resources/{id}/recommend", a.recommendResource)
+	a.private("GET /api/v1/reviews", a.listReviews)
+	a.private("POST /api/v1/reviews/{id}/approve", a.approveReview)
+	a.private("POST /api/v1/reviews/{id}/return", a.returnReview)
 	// --- end of teaching resources ---
 
 	// Anything else under the prefix answers in the JSON envelope rather

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/apperr"
@@ -10,7 +11,8 @@ import (
 )
 
 // DTOs of teaching resources. A file resource names its format, type and
-// size; its bytes come from GET /resources/{id}/file.
+// size; its bytes come from GET /resources/{id}/file, and its thumbnail,
+// once made, from GET /resources/{id}/thumbnail.
 
 // resourceDTO is a resource as listings show it.
 type resourceDTO struct {
@@ -33,6 +35,7 @@ type resourceDTO struct {
 	ContentType *string             `json:"content_type"`
 	Size        *int64              `json:"size"`
 	FileName    *string             `json:"file_name"`
+	Thumbnail   *string             `json:"thumbnail"`
 	URL         *string             `json:"url"`
 	DocType     *resource.DocType   `json:"doc_type"`
 	CopiedFrom  *int64              `json:"copied_from"`
@@ -67,6 +70,10 @@ func newResource(r *resource.Resource) resourceDTO {
 	case resource.File:
 		f, ct, size, name := r.Format, r.ContentType, r.Size, r.FileName
 		d.Format, d.ContentType, d.Size, d.FileName = &f, &ct, &size, &name
+		if r.ThumbKey != "" {
+			u := Prefix + "/resources/" + strconv.FormatInt(r.ID, 10) + "/thumbnail"
+			d.Thumbnail = &u
+		}
 	case resource.Link:
 		u := r.URL
 		d.URL = &u

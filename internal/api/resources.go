@@ -281,6 +281,29 @@ func (a *API) downloadResource(w http.ResponseWriter, r *http.Request, me *accou
 	http.ServeContent(w, r, "", f.Resource.CreatedAt, f.Reader)
 }
 
+// resourceThumbnail answers GET /resources/{id}/thumbnail with the JPEG
+// thumbnail of a picture or a PDF's first page, made after the upload; 404
+// until it exists and for files that have none. The ETag is the hash of its
+// bytes, so If-None-Match answers 304.
+func (a *API) resourceThumbnail(w http.ResponseWriter, r *http.Request, me *account.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	f, err := a.svc.OpenResourceThumbnail(r.Context(), me, id)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	defer f.Reader.Close()
+	h := w.Header()
+	h.Set("Content-Type", resource.ThumbContentType)
+	h.Set("Cache-Control", "private, max-age=86400")
+	h.Set("ETag", `"`+f.Resource.ThumbKey+`"`)
+	http.ServeContent(w, r, "", f.Reader.ModTime(), f.Reader)
+}
+
 // countsAsDownload: no Range, or a range from the first byte.
 func countsAsDownload(r *http.Request) bool {
 	rg := r.Header.Get("Range")
@@ -310,7 +333,8 @@ func (a *API) listRevisions(w http.ResponseWriter, r *http.Request, me *account.
 
 // createRevision answers POST /resources/{id}/revisions: 201 with the new
 // revision, or 409 when base_id is no longer the current revision (someone
-// saved meanwhile; fetch the resource, merge, save on top of its revision).
+// saved meanwhile): the answer carries both changes and a proposed merge to
+// save on top of the current revision (writeSaveError).
 func (a *API) createRevision(w http.ResponseWriter, r *http.Request, me *account.User) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -324,7 +348,7 @@ func (a *API) createRevision(w http.ResponseWriter, r *http.Request, me *account
 	}
 	rev, err := a.svc.SaveRevision(r.Context(), me, id, body.BaseID, body.Title, body.Sections, body.Note)
 	if err != nil {
-		a.writeError(w, r, err)
+		a.writeSaveError(w, r, me, id, body.BaseID, body.Title, body.Sections, err)
 		return
 	}
 	a.writeJSON(w, http.StatusCreated, newRevision(rev))

@@ -110,6 +110,8 @@ func (f *fixture) exerciseResources(t *testing.T) {
 		t.Errorf("reuse %+v", cp)
 	}
 	f.del("chenjing", fmt.Sprintf("/api/v1/resources/%d", cp.ID)).want(t, 204)
+	f.exerciseThumbnail(t)
+	f.exerciseResourceReviews(t)
 }
 
 // junkResources names a document of lina's for the malformed-input test:
@@ -118,7 +120,9 @@ func (f *fixture) junkResources(t *testing.T) map[string]string {
 	t.Helper()
 	d := decode[resourceDetailDTO](t, f.post("lina", "/api/v1/resources", map[string]any{"kind": "document",
 		"title": "教学反思", "doc_type": "reflection", "visibility": "public", "sections": map[string]string{"body": "x"}}).want(t, 201))
-	return map[string]string{"resources": fmt.Sprint(d.ID)}
+	rv := decode[reviewDTO](t, f.post("lina", fmt.Sprintf("/api/v1/resources/%d/recommend", d.ID),
+		map[string]any{"institution_id": f.school.ID}).want(t, 201))
+	return map[string]string{"resources": fmt.Sprint(d.ID), "reviews": fmt.Sprint(rv.ID)}
 }
 
 func TestResourceAPIRefusals(t *testing.T) {

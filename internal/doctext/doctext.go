@@ -56,7 +56,7 @@ var ErrUnsupported = errors.New("doctext: no text extraction for this format")
 func Inspect(r io.ReaderAt, size int64, c resource.Container) (resource.Format, string, error) {
 	switch c {
 	case resource.ZipOffice:
-		z, err := zip.NewReader(r, size)
+		z, err := openZip(r, size)
 		if err != nil {
 			return "", "", fmt.Errorf("doctext: read zip directory: %w", err)
 		}
@@ -167,7 +167,7 @@ func partNumber(name string) int {
 // selects, with a line break after every element named brk (a paragraph,
 // a shared string).
 func extractZipXML(ctx context.Context, r io.ReaderAt, size int64, want func(string) bool, brk string) (string, error) {
-	z, err := zip.NewReader(r, size)
+	z, err := openZip(r, size)
 	if err != nil {
 		return "", fmt.Errorf("doctext: read zip: %w", err)
 	}

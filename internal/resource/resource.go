@@ -152,6 +152,9 @@ type Resource struct {
 	Size        int64
 	// TextStatus tracks text extraction of files: "" for kinds without it.
 	TextStatus TextStatus
+	// ThumbKey is the blob key of the file's thumbnail (see Thumbnailable),
+	// "" until a background job has made one or when none can be made.
+	ThumbKey string
 	// Link resources.
 	URL string
 	// Document resources: the doc type and the current revision.

@@ -17,9 +17,14 @@ import (
 type blobLocks [64]sync.Mutex
 
 func (l *blobLocks) lock(key string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	m := &l[h.Sum32()%uint32(len(l))]
+	m := &l[l.stripe(key)]
 	m.Lock()
 	return m.Unlock
+}
+
+// stripe is the index of key's lock (lockAll takes several in order).
+func (l *blobLocks) stripe(key string) int {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int(h.Sum32() % uint32(len(l)))
 }

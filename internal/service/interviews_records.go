@@ -237,11 +237,14 @@ func (s *Service) InterviewRecords(ctx context.Context, viewer *account.User, pr
 }
 
 // RecordUpdate is an edit of a record: its fields, and what happens to the
-// recording (a new one replaces it; RemoveAudio drops it).
+// recording (a new one replaces it; RemoveAudio drops it). KeepTranscript
+// leaves the transcript as it is, whatever Input holds: the edit form of a
+// member who may not change it (RecordRights) does not offer it.
 type RecordUpdate struct {
-	Input       interview.RecordInput
-	Audio       *Upload
-	RemoveAudio bool
+	Input          interview.RecordInput
+	Audio          *Upload
+	RemoveAudio    bool
+	KeepTranscript bool
 }
 
 // UpdateInterviewRecord changes a record. When the transcript changes, its
@@ -261,8 +264,11 @@ func (s *Service) UpdateInterviewRecord(ctx context.Context, actor *account.User
 	if err := in.Validate(); err != nil {
 		return nil, 0, err
 	}
-	if (up.RemoveAudio && old.Audio != nil || up.Audio != nil || in.Transcript != old.Transcript) &&
-		!a.Removes(actor.ID, old.CreatedBy) {
+	if up.KeepTranscript {
+		in.Transcript = old.Transcript
+	}
+	rt := a.RecordRights(actor.ID, old)
+	if (up.RemoveAudio && old.Audio != nil || up.Audio != nil) && !rt.Audio || in.Transcript != old.Transcript && !rt.Transcript {
 		return nil, 0, errForbidden
 	}
 	if err := checkOutline(ctx, s.db.R(), p.ID, in.OutlineID); err != nil {
@@ -324,7 +330,7 @@ func (s *Service) DeleteInterviewRecord(ctx context.Context, actor *account.User
 	if err != nil {
 		return nil, err
 	}
-	if !a.Removes(actor.ID, r.CreatedBy) {
+	if !a.RecordRights(actor.ID, r).Delete {
 		return nil, errForbidden
 	}
 	return p, s.db.Tx(ctx, func(q *store.Q) error {

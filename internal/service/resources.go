@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/yanxiu/yanxiu/internal/account"
@@ -496,8 +497,9 @@ func (s *Service) UpdateResource(ctx context.Context, actor *account.User, id in
 	return r, err
 }
 
-// DeleteResource removes a resource. Its file stays in the blob store when
-// another resource (a reuse, an identical upload) still points at it.
+// DeleteResource removes a resource. Its file and its thumbnail stay in
+// the blob store when another resource (a reuse, an identical upload) or
+// anything else still points at them.
 func (s *Service) DeleteResource(ctx context.Context, actor *account.User, id int64) error {
 	r, err := s.resourceFor(ctx, actor, id)
 	if err != nil {
@@ -510,31 +512,50 @@ func (s *Service) DeleteResource(ctx context.Context, actor *account.User, id in
 	if !rt.Delete {
 		return errForbidden
 	}
-	if r.BlobKey != "" {
-		defer s.blobLocks.lock(r.BlobKey)()
-	}
-	orphan := false
+	// The file and its thumbnail are locked together (lockAll orders
+	// them), so that no upload or reuse sharing either can commit between
+	// the check below and the removal.
+	unlock := s.blobLocks.lockAll(r.BlobKey, r.ThumbKey)
+	var orphans []string
+	late := ""
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		if err := q.UnindexResource(ctx, id); err != nil {
 			return err
 		}
-		if err := q.DeleteResource(ctx, id); err != nil {
+		thumb, err := q.DeleteResourceThumb(ctx, id)
+		if err != nil {
 			return err
 		}
-		if r.BlobKey != "" {
-			used, err := q.BlobReferenced(ctx, r.BlobKey)
+		if thumb != r.ThumbKey {
+			late = thumb // recorded by the thumbnail job since r was read
+		}
+		for _, key := range []string{r.BlobKey, r.ThumbKey} {
+			if key == "" || slices.Contains(orphans, key) {
+				continue
+			}
+			used, err := q.BlobReferenced(ctx, key)
 			if err != nil {
 				return err
 			}
-			orphan = !used
+			if !used {
+				orphans = append(orphans, key)
+			}
 		}
 		return s.resourceEvent(ctx, q, actor, r, event.Deleted, nil)
 	})
 	if err != nil {
+		unlock()
 		return err
 	}
-	if orphan {
-		s.deleteUnusedBlob(ctx, r.BlobKey, "a deleted resource")
+	for _, key := range orphans {
+		s.deleteUnusedBlob(ctx, key, "a deleted resource")
+	}
+	unlock()
+	if late != "" {
+		// Not locked above: take its lock alone now. deleteUnusedBlob asks
+		// the database again, under the lock, before removing it.
+		defer s.blobLocks.lock(late)()
+		s.deleteUnusedBlob(ctx, late, "a deleted resource's thumbnail")
 	}
 	return nil
 }

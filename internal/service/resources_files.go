@@ -20,7 +20,7 @@ import (
 // Uploaded files: checked by their bytes while they stream to a temporary
 // file (never held in memory), looked inside when they are Office
 // containers, counted against the space's quota, stored by content, and
-// queued for text extraction.
+// queued for text extraction and a thumbnail.
 
 // errUploadTooLarge stops an upload at its limit.
 var errUploadTooLarge = errors.New("upload over its limit")
@@ -130,6 +130,7 @@ func (s *Service) UploadResource(ctx context.Context, actor *account.User, space
 	if format.Extractable() {
 		r.TextStatus = resource.TextPending
 	}
+	thumbQueued := false
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		// Checked again inside the transaction, under the space's lock,
 		// so that two uploads racing for the last room of a quota cannot
@@ -156,6 +157,9 @@ func (s *Service) UploadResource(ctx context.Context, actor *account.User, space
 				return err
 			}
 		}
+		if thumbQueued, err = s.enqueueThumbnail(ctx, q, r); err != nil {
+			return err
+		}
 		return s.resourceEvent(ctx, q, actor, r, event.Created, map[string]any{"kind": r.Kind, "format": r.Format,
 			"size": r.Size})
 	})
@@ -165,7 +169,7 @@ func (s *Service) UploadResource(ctx context.Context, actor *account.User, space
 		}
 		return nil, err
 	}
-	if r.TextStatus == resource.TextPending && s.notify.WakeJobs != nil {
+	if (r.TextStatus == resource.TextPending || thumbQueued) && s.notify.WakeJobs != nil {
 		s.notify.WakeJobs()
 	}
 	return r, nil

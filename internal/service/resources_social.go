@@ -132,11 +132,11 @@ func (s *Service) ReuseResource(ctx context.Context, actor *account.User, id, sp
 	c := s.newResource(actor, h, r.Kind, in)
 	c.CopiedFrom = r.ID
 	c.BlobKey, c.FileName, c.Format, c.ContentType, c.Size, c.TextStatus = r.BlobKey, r.FileName, r.Format, r.ContentType, r.Size, r.TextStatus
-	if c.BlobKey != "" {
-		// The copy shares the file: the original's deletion must not
-		// find it unused in between.
-		defer s.blobLocks.lock(c.BlobKey)()
-	}
+	c.ThumbKey = r.ThumbKey
+	// The copy shares the file and its thumbnail: the original's deletion
+	// must not find them unused in between.
+	defer s.blobLocks.lockAll(c.BlobKey, c.ThumbKey)()
+	thumbQueued := false
 	quota := s.resOpts.Quotas[h.sp.Kind]
 	err = s.db.Tx(ctx, func(q *store.Q) error {
 		if c.Kind == resource.File {
@@ -176,6 +176,11 @@ func (s *Service) ReuseResource(ctx context.Context, actor *account.User, id, sp
 		if err := q.BumpResource(ctx, r.ID, store.CountReuses); err != nil {
 			return err
 		}
+		// An original whose thumbnail is not made yet: the copy asks for
+		// its own (the same bytes, so the same stored thumbnail).
+		if thumbQueued, err = s.enqueueThumbnail(ctx, q, c); err != nil {
+			return err
+		}
 		if err := s.resourceEvent(ctx, q, actor, r, VerbResourceReused, map[string]any{"copy_id": c.ID}); err != nil {
 			return err
 		}
@@ -183,6 +188,9 @@ func (s *Service) ReuseResource(ctx context.Context, actor *account.User, id, sp
 	})
 	if err != nil {
 		return nil, err
+	}
+	if thumbQueued && s.notify.WakeJobs != nil {
+		s.notify.WakeJobs()
 	}
 	return c, nil
 }

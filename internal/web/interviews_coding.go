@@ -122,7 +122,7 @@ func (v *recordView) Span(sg *interview.Segment) string {
 }
 
 // MayDelete reports whether the viewer may delete the record.
-func (v *recordView) MayDelete() bool { return v.Access.Removes(v.User.ID, v.Record.CreatedBy) }
+func (v *recordView) MayDelete() bool { return v.Access.RecordRights(v.User.ID, v.Record).Delete }
 
 // Indent pads a code's name by its depth in a select.
 func (v *recordView) Indent(depth int) string { return strings.Repeat("　", depth) }

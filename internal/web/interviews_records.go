@@ -50,6 +50,9 @@ type recordForm struct {
 	Interviewer   string
 	Transcript    string
 	RemoveAudio   bool
+	// KeepTranscript: the form did not offer the transcript (the viewer
+	// may not change it), so the record keeps its own.
+	KeepTranscript bool
 }
 
 // Value is the typed value of a grouping attribute.
@@ -59,6 +62,7 @@ func readRecordForm(r *http.Request) recordForm {
 	f := recordForm{Pseudonym: r.PostFormValue("pseudonym"), InterviewedOn: strings.TrimSpace(r.PostFormValue("interviewed_on")),
 		Interviewer: r.PostFormValue("interviewer"), Transcript: r.PostFormValue("transcript"), Values: map[string]string{},
 		RemoveAudio: r.PostFormValue("remove_audio") == "1"}
+	f.KeepTranscript = !r.PostForm.Has("transcript") // the form is parsed by now
 	f.OutlineID, _ = pathID(r.PostFormValue("outline"))
 	for _, g := range interview.Groupings {
 		f.Values[g] = r.PostFormValue(g)
@@ -130,6 +134,9 @@ type recordFormView struct {
 	Accept   string
 	MaxMB    int
 	MaxChars int
+	// Rights decides which controls the form offers; the service checks
+	// the same rules when the form is saved.
+	Rights service.InterviewRecordRights
 }
 
 func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status int, p *interview.Project, a service.InterviewAccess,
@@ -141,7 +148,7 @@ func (s *Server) renderRecordForm(w http.ResponseWriter, r *http.Request, status
 	}
 	v := &recordFormView{interviewPage: s.newInterviewPage(r, p, a, ""), Record: rec, Outlines: outlines, F: f,
 		Action: interviewPath(p.ID) + "/records", Accept: strings.Join(append(slices.Clone(interview.AudioTypes), ".mp3", ".m4a", ".wav", ".ogg", ".webm"), ","),
-		MaxMB: interview.MaxAudioBytes >> 20, MaxChars: interview.MaxTranscript}
+		MaxMB: interview.MaxAudioBytes >> 20, MaxChars: interview.MaxTranscript, Rights: a.RecordRights(currentUser(r).ID, rec)}
 	v.Page.Title = v.T("interview.record.new")
 	if rec != nil {
 		v.Action = interviewRecordPath(rec.ID)
@@ -244,7 +251,8 @@ func (s *Server) updateInterviewRecord(w http.ResponseWriter, r *http.Request) {
 	in, err := f.input()
 	stale := 0
 	if err == nil {
-		_, stale, err = s.svc.UpdateInterviewRecord(r.Context(), u, id, service.RecordUpdate{Input: in, Audio: audio, RemoveAudio: f.RemoveAudio})
+		_, stale, err = s.svc.UpdateInterviewRecord(r.Context(), u, id, service.RecordUpdate{Input: in, Audio: audio, RemoveAudio: f.RemoveAudio,
+			KeepTranscript: f.KeepTranscript})
 	}
 	if err == nil {
 		key := "flash.saved"

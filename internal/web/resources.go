@@ -257,3 +257,29 @@ func (s *Server) serveResourceFile(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", `"`+res.BlobKey+`"`)
 	http.ServeContent(w, r, "", res.CreatedAt, f.Reader)
 }
+
+// serveResourceThumbnail sends a resource's thumbnail (a JPEG made by a
+// background job) to whoever may see the resource. The key is the hash of
+// the thumbnail's bytes, so it is the ETag and a browser revalidates with
+// If-None-Match for a 304; no view or download is counted.
+func (s *Server) serveResourceThumbnail(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r.PathValue("id"))
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	f, err := s.svc.OpenResourceThumbnail(r.Context(), currentUser(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer f.Reader.Close()
+	h := w.Header()
+	h.Set("Content-Type", resource.ThumbContentType)
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	// Private: the resource's visibility may narrow later, and shared
+	// caches must not keep what only some people may see.
+	h.Set("Cache-Control", "private, max-age=86400")
+	h.Set("ETag", `"`+f.Resource.ThumbKey+`"`)
+	http.ServeContent(w, r, "", f.Reader.ModTime(), f.Reader)
+}

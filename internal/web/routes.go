@@ -230,6 +230,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /resources/documents", s.createDocument)
 	mux.HandleFunc("GET /resources/{id}", s.showResource)
 	mux.HandleFunc("GET /resources/{id}/file", s.serveResourceFile)
+	mux.HandleFunc("GET /resources/{id}/thumbnail", s.serveResourceThumbnail)
 	mux.HandleFunc("GET /resources/{id}/edit", s.editDocumentForm)
 	mux.HandleFunc("POST /resources/{id}/revisions", s.saveRevision)
 	mux.HandleFunc("GET /resources/{id}/revisions", s.showResourceRevisions)
