@@ -68,7 +68,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer a.Close()
 	var logins []demo.Login
 	if cfg.Demo {
-		res, err := demo.Seed(ctx, a.DB, demo.Options{Scale: demo.Scale(cfg.DemoScale), Seed: 1})
+		res, err := demo.Seed(ctx, a.DB, demo.Options{Scale: demo.Scale(cfg.DemoScale), Seed: 1, Files: a.Blobs})
 		switch {
 		case errors.Is(err, demo.ErrNotEmpty):
 			log.Info("database already has data; demo seeding skipped")
@@ -136,11 +136,12 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var scale string
+	var scale, cpuProfile string
 	var seed int64
 	cfg, _, err := parse("demo", args, stderr, false, func(fs *flag.FlagSet) {
 		fs.StringVar(&scale, "scale", "small", "small (seconds) or district (100,000 teachers, for benchmarks)")
 		fs.Int64Var(&seed, "seed", 1, "random seed; the same seed gives the same district")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the seed to this `file` (for go tool pprof)")
 	})
 	if err != nil {
 		return err
@@ -153,13 +154,20 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer a.Close()
-	res, err := demo.Seed(ctx, a.DB, demo.Options{Scale: demo.Scale(scale), Seed: seed,
+	if cpuProfile != "" {
+		stop, err := startCPUProfile(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	res, err := demo.Seed(ctx, a.DB, demo.Options{Scale: demo.Scale(scale), Seed: seed, Files: a.Blobs,
 		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %d institutions, %d users, %d journal entries, %d communities, %d topics, %d replies, %d events in %s\n",
-		res.Institutions, res.Users, res.Entries, res.Communities, res.Topics, res.Replies, res.Events, res.Elapsed.Round(1e6))
+	fmt.Fprintf(stdout, "seeded %d institutions, %d users, %d journal entries, %d communities, %d topics, %d replies, %d resources, %d events in %s\n",
+		res.Institutions, res.Users, res.Entries, res.Communities, res.Topics, res.Replies, res.Resources, res.Events, res.Elapsed.Round(1e6))
 	printLogins(stdout, res.Logins)
 	return nil
 }
@@ -194,7 +202,7 @@ func cmdUserCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var username, name string
 	cfg, _, err := parse("token create", args, stderr, false, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "user", "", "username the token acts as")
+		fs.StringVar(&username, "user", "", "username the token acts as; a comma-separated list issues one token per user, one per line in that order")
 		fs.StringVar(&name, "name", "command line", "label shown in the token list")
 	})
 	if err != nil {
@@ -203,21 +211,31 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if username == "" {
 		return errors.New("--user is required")
 	}
+	// Several users in one process: a load test that needs hundreds of
+	// authenticated clients would otherwise open the database hundreds of
+	// times. Every user is checked before any token is issued, so a typo
+	// leaves no half-made set behind.
+	names := strings.Split(username, ",")
 	a, err := app.Open(ctx, cfg, newLogger(stderr, "warn"), app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	u, err := a.Service.UserByUsername(ctx, username)
-	if err != nil {
-		return fmt.Errorf("user %q: %w", username, describe(err))
+	users := make([]*account.User, len(names))
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		if users[i], err = a.Service.UserByUsername(ctx, n); err != nil {
+			return fmt.Errorf("user %q: %w", n, describe(err))
+		}
 	}
-	plain, _, err := a.Service.CreateToken(ctx, u, name)
-	if err != nil {
-		return describe(err)
+	for _, u := range users {
+		plain, _, err := a.Service.CreateToken(ctx, u, name)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stderr, "token for %s (shown once; store it safely):\n", u.Username)
+		fmt.Fprintln(stdout, plain)
 	}
-	fmt.Fprintf(stderr, "token for %s (shown once; store it safely):\n", u.Username)
-	fmt.Fprintln(stdout, plain)
 	return nil
 }
 

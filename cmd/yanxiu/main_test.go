@@ -49,6 +49,19 @@ func TestCommandLine(t *testing.T) {
 			if code, _, errOut := yx(t, with("token", "create", "--user", "nobody")...); code == 0 || errOut == "" {
 				t.Fatalf("token for unknown user: %d %q", code, errOut)
 			}
+			// Several users at once: one distinct token per user, in order;
+			// an unknown name among them issues none.
+			if code, _, errOut := yx(t, with("user", "create", "--username", "second", "--password", "long-enough-2", "--role", "admin")...); code != 0 {
+				t.Fatalf("user create second: %d %q", code, errOut)
+			}
+			code, out, _ = yx(t, with("token", "create", "--user", "root,second", "--name", "load test")...)
+			lines = strings.Split(strings.TrimSpace(out), "\n")
+			if code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "yx_") || !strings.HasPrefix(lines[1], "yx_") || lines[0] == lines[1] {
+				t.Fatalf("token create for two users: %d %q", code, out)
+			}
+			if code, out, errOut := yx(t, with("token", "create", "--user", "root,nobody")...); code == 0 || out != "" || !strings.Contains(errOut, "nobody") {
+				t.Fatalf("tokens with an unknown user: %d %q %q", code, out, errOut)
+			}
 			// Roster import into a school made through the service.
 			code, _, errOut = yx(t, with("import", "roster", "--institution", "99999", writeFile(t, "r.csv", "工号,姓名\n1,甲\n"))...)
 			if code == 0 || !strings.Contains(errOut, "import roster") {

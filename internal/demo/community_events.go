@@ -152,11 +152,17 @@ func (s *eventStream) flushNotes(ctx context.Context, force bool) error {
 	if len(cs.notes) == 0 || !force && len(cs.notes) < rowChunk {
 		return nil
 	}
-	if err := s.q.BulkInsertNotifications(ctx, cs.notes); err != nil {
-		return fmt.Errorf("write notifications: %w", err)
+	notes := cs.notes
+	if err := s.pipe.send(func() error {
+		if err := s.q.BulkInsertNotifications(ctx, notes); err != nil {
+			return fmt.Errorf("write notifications: %w", err)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
-	s.w.comm.notified += len(cs.notes)
-	cs.notes = cs.notes[:0]
+	s.w.comm.notified += len(notes)
+	cs.notes = make([]notify.Notification, 0, len(notes)) // the writer owns the sent ones
 	return nil
 }
 

@@ -116,7 +116,8 @@ func TestTermName(t *testing.T) {
 // resource verbs equal to the originals.
 func TestResourceVerbsMatchService(t *testing.T) {
 	if verbResourceRevised != service.VerbResourceRevised || verbResourceRecommended != service.VerbResourceRecommended ||
-		verbResourceFeatured != service.VerbResourceFeatured || service.ObjResource != "resource" {
+		verbResourceFeatured != service.VerbResourceFeatured || service.ObjResource != "resource" ||
+		verbResourceExtracted != service.VerbResourceExtracted {
 		t.Error("the demo's resource verbs differ from the service's")
 	}
 }

@@ -306,6 +306,8 @@ func (w *world) writeReplies(ctx context.Context, q *store.Q) error {
 	batch := make([]discussion.Reply, rowChunk)
 	rows := make([]store.ReplyRow, 0, rowChunk)
 	var mentions []store.Mention
+	pipe := newWritePipe()
+	defer pipe.wait() //nolint:errcheck // on the error paths; the normal one waits below
 	for k, ri := range order {
 		rp := &cw.replies[ri]
 		tp := cw.topics[rp.topic]
@@ -336,14 +338,19 @@ func (w *world) writeReplies(ctx context.Context, q *store.Q) error {
 		}
 		rows = append(rows, row)
 		if len(rows) == rowChunk || k == len(order)-1 {
-			if err := q.BulkInsertReplies(ctx, rows); err != nil {
+			full := rows
+			if err := pipe.send(func() error { return q.BulkInsertReplies(ctx, full) }); err != nil {
 				return err
 			}
-			rows = rows[:0]
+			// The pipe's writer owns the sent rows: the next ones go to new arrays.
+			batch, rows = make([]discussion.Reply, rowChunk), make([]store.ReplyRow, 0, rowChunk)
 		}
 		if k%200_000 == 0 && k > 0 {
 			w.log("replies: %d written", k)
 		}
+	}
+	if err := pipe.wait(); err != nil {
+		return err
 	}
 	if err := q.BulkInsertMentions(ctx, mentions); err != nil {
 		return err

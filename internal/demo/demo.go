@@ -6,8 +6,11 @@
 // realistic names, subjects, titles and years of teaching; a year of
 // reflective journal entries, comments, follows and announcements; training
 // communities across schools with their theme proposals, votes and
-// discussions; and the event log of that year with the rhythm of a school
-// calendar, from very active teachers to those who never open their space.
+// discussions; a library of teaching resources (lesson plans in the
+// structured template, teaching cases, reflections, links and uploaded
+// files) with the district's featured ones; and the event log of that year
+// with the rhythm of a school calendar, from very active teachers to those
+// who never open their space.
 //
 // Everything is drawn from a seeded random source, so the same Seed and Now
 // give the same district. Rows are written through the store's bulk
@@ -21,6 +24,7 @@ import (
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/blob"
 	"github.com/yanxiu/yanxiu/internal/store"
 )
 
@@ -46,6 +50,14 @@ type Options struct {
 	Now time.Time
 	// Log receives progress messages; nil discards them.
 	Log func(format string, args ...any)
+	// Files is the file store uploads go to (the data folder's, as
+	// `yanxiu serve` opens it); nil leaves the library without its
+	// uploaded files.
+	Files blob.Store
+	// Resources, when positive, is the size of the generated resource
+	// library instead of the scale's (none for Small, whose forty
+	// hand-picked resources are always made): tests use a small library.
+	Resources int
 }
 
 // Result tells what was made and how to log in.
@@ -56,6 +68,7 @@ type Result struct {
 	// notifications the discussion sent.
 	Communities, Memberships, Proposals, Rounds, Ballots int
 	Topics, Replies, Likes, Notifications                int
+	Resources                                            int
 	Logins                                               []Login
 	Elapsed                                              time.Duration
 }
@@ -88,6 +101,8 @@ type size struct {
 	likesPerReply, archivedShare   float64
 	secretShare                    float64 // of rounds besides the demo's one secret ballot
 	cacheMiB                       int     // page cache while loading
+	fastLoad                       bool    // load with store.BulkLoadMode (see Seed)
+	resources                      int     // the generated library (library.go)
 }
 
 var sizes = map[Scale]size{
@@ -96,8 +111,13 @@ var sizes = map[Scale]size{
 		topics: 60, replies: 1200, bigTopic: 150, likesPerReply: 0.8, archivedShare: 0.2, cacheMiB: 64},
 	District: {districts: 20, schools: 2000, people: 100_000, entries: 30_000, comments: 45_000, follows: 60_000, events: 1_000_000, noticesPerSchool: 1.5,
 		communities: 10_000, districtShare: 0.08, schoolMembers: 9, districtMembers: 35, bigMembers: 160,
-		topics: 80_000, replies: 1_000_000, bigTopic: 5000, likesPerReply: 0.45, archivedShare: 0.05, secretShare: 0.15, cacheMiB: 2048},
+		topics: 80_000, replies: 1_000_000, bigTopic: 5000, likesPerReply: 0.45, archivedShare: 0.05, secretShare: 0.15, cacheMiB: 512,
+		fastLoad: true, resources: 3000},
 }
+
+// sortRunMiB is the page cache, and so the sort runs, of the index builds
+// after a fast load (store.Q.SortInRuns).
+const sortRunMiB = 48
 
 // bulkTables are the tables whose secondary indexes are built after loading
 // rather than updated row by row.
@@ -145,14 +165,39 @@ func Seed(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 	w.planNotices()
 	w.planProfiles()
 	w.planCommunities()
+	libSize := sz.resources
+	if opts.Resources > 0 {
+		libSize = opts.Resources
+	}
+	// The library is planned and its files stored on the second core
+	// while the database loads: it reads only what planning fixed (the
+	// people's subjects, schools and join times), never what writing sets
+	// (IDs, paths). The channel is buffered so that a failed load does
+	// not leave the goroutine waiting.
+	libReady := make(chan error, 1)
+	go func() {
+		w.lib = w.planLibrary(libSize)
+		libReady <- storeLibraryFiles(ctx, opts.Files, w.lib)
+	}()
 
-	// A district is written in one transaction of over a gigabyte; a page
-	// cache that holds it saves spilling it to the log and reading it back.
-	restore, err := db.GrowCache(ctx, sz.cacheMiB)
+	// A district is written in one transaction of over a gigabyte. It
+	// goes into a new database, so SQLite may skip the write-ahead log and
+	// the fsyncs for it (store.BulkLoadMode): should the seed die midway,
+	// the database is deleted and seeded again, which takes less time than
+	// writing everything twice does. The page cache is grown for the load
+	// but kept well below the district's size: freeing a cache page by page
+	// when the load is over cost 23 s of the 2 GiB one. The small district
+	// seeds the database `make run` keeps, in seconds, and keeps WAL mode's
+	// safety.
+	grow := db.GrowCache
+	if sz.fastLoad {
+		grow = db.BulkLoadMode
+	}
+	restore, err := grow(ctx, sz.cacheMiB)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	defer restore(context.WithoutCancel(ctx)) //nolint:errcheck // only the cache's size is at stake
+	defer restore(context.WithoutCancel(ctx)) //nolint:errcheck // only the cache and the journal mode are at stake; a new connection is in WAL mode again
 	cw := &w.comm
 	res := &Result{Users: len(w.people), Entries: len(w.entries), Logins: w.logins, Communities: len(cw.list),
 		Memberships: len(cw.members), Proposals: len(cw.proposals), Rounds: len(cw.rounds), Ballots: len(cw.ballots),
@@ -196,6 +241,16 @@ func Seed(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err := w.writeSurveys(ctx, q); err != nil {
 			return err
 		}
+		if err := <-libReady; err != nil {
+			return err
+		}
+		if res.Resources, err = w.writeLibrary(ctx, q); err != nil {
+			return err
+		}
+		library := res.Resources
+		if err := w.writeResources(ctx, q, res); err != nil {
+			return err
+		}
 		if res.Events, err = w.writeEvents(ctx, q, insts); err != nil {
 			return err
 		}
@@ -203,10 +258,20 @@ func Seed(ctx context.Context, db *store.DB, opts Options) (*Result, error) {
 		if err := w.writeInterviews(ctx, q, res); err != nil {
 			return err
 		}
-		if err := w.writeResources(ctx, q, res); err != nil {
-			return err
-		}
 		w.log("events: %d (%s)", res.Events, time.Since(began).Round(time.Millisecond))
+		if library > 0 {
+			// The library's search index, in one pass.
+			n, err := q.ReindexAllResources(ctx, opts.Now.UnixMilli(), nil)
+			if err != nil {
+				return err
+			}
+			w.log("search index: %d resources (%s)", n, time.Since(began).Round(time.Millisecond))
+		}
+		if sz.fastLoad {
+			if err := q.SortInRuns(ctx, sortRunMiB); err != nil {
+				return err
+			}
+		}
 		return recreate(ctx)
 	})
 	if errors.Is(err, ErrNotEmpty) {

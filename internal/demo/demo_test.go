@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/blob"
 	"github.com/yanxiu/yanxiu/internal/demo"
 	"github.com/yanxiu/yanxiu/internal/journal"
 	"github.com/yanxiu/yanxiu/internal/service"
@@ -376,7 +377,11 @@ func TestSeedDistrict(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			db, url := e.Open(t)
-			res, err := demo.Seed(ctx, db, demo.Options{Scale: demo.District, Seed: 1, Now: now, Log: t.Logf})
+			files, err := blob.NewLocal(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := demo.Seed(ctx, db, demo.Options{Scale: demo.District, Seed: 1, Now: now, Log: t.Logf, Files: files})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -396,8 +401,8 @@ func TestSeedDistrict(t *testing.T) {
 			if res.Users != 100_000 || res.Events < 2_500_000 || res.Events > 3_500_000 {
 				t.Errorf("district: %d users, %d events", res.Users, res.Events)
 			}
-			if res.Communities != 10_000 || res.Replies != 1_000_000 {
-				t.Errorf("district: %d communities, %d replies", res.Communities, res.Replies)
+			if res.Communities != 10_000 || res.Replies != 1_000_000 || res.Resources != 3000 {
+				t.Errorf("district: %d communities, %d replies, %d resources", res.Communities, res.Replies, res.Resources)
 			}
 			var longest int
 			if err := db.R().QueryRowForTest(ctx, `SELECT max(reply_count) FROM topics`).Scan(&longest); err != nil || longest != 5000 {

@@ -33,6 +33,7 @@ type eventStream struct {
 	pending []event.Event
 	written int
 	cs      commStream
+	pipe    *writePipe // writes the events and notifications beside their generation
 }
 
 // writeEvents writes the whole year's events and returns how many.
@@ -66,11 +67,17 @@ func (w *world) writeEvents(ctx context.Context, q *store.Q, insts []*space.Spac
 	hs = append(hs, w.profiles...)
 	hs = append(hs, w.sessions...)
 	hs = append(hs, w.communityHappenings()...)
+	hs = append(hs, w.libraryHappenings()...)
 	w.profiles, w.sessions = nil, nil
 	slices.SortStableFunc(hs, func(a, b happening) int {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.kind, b.kind))
 	})
-	s := &eventStream{w: w, q: q, r: w.rng(rngViews, 0), insts: insts, pending: make([]event.Event, 0, 2*eventBatch)}
+	s := &eventStream{w: w, q: q, r: w.rng(rngViews, 0), insts: insts, pending: make([]event.Event, 0, 2*eventBatch),
+		pipe: newWritePipe()}
+	defer s.pipe.wait() //nolint:errcheck // on the error paths; the normal one waits below
+	if err := w.indexLibrary(ctx, q, s.pipe); err != nil {
+		return 0, err
+	}
 	for i, h := range hs {
 		if len(s.pending) >= eventBatch {
 			if err := s.flush(ctx, h.at); err != nil {
@@ -87,7 +94,10 @@ func (w *world) writeEvents(ctx context.Context, q *store.Q, insts []*space.Spac
 	if err := s.flush(ctx, 1<<62); err != nil {
 		return s.written, err
 	}
-	return s.written, s.flushNotes(ctx, true)
+	if err := s.flushNotes(ctx, true); err != nil {
+		return s.written, err
+	}
+	return s.written, s.pipe.wait()
 }
 
 // flush writes the pending events that happened before upTo; later ones
@@ -98,7 +108,9 @@ func (s *eventStream) flush(ctx context.Context, upTo int64) error {
 	if cut == 0 {
 		return nil
 	}
-	if err := s.q.BulkAppendEvents(ctx, s.pending[:cut]); err != nil {
+	// The writer gets its own copy; pending goes on collecting.
+	batch := slices.Clone(s.pending[:cut])
+	if err := s.pipe.send(func() error { return s.q.BulkAppendEvents(ctx, batch) }); err != nil {
 		return err
 	}
 	if err := s.flushNotes(ctx, false); err != nil {
@@ -174,6 +186,9 @@ func (s *eventStream) emit(h happening) error {
 			map[string]any{"title": truncate(n.title, 200)})
 	case hSession:
 		return s.session(h.idx, at)
+	case hLibrary:
+		s.pending = append(s.pending, w.libEvents[h.idx])
+		return nil
 	}
 	if h.kind >= hCommCreated {
 		return s.emitCommunity(h, at)

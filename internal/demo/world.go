@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/event"
 	"github.com/yanxiu/yanxiu/internal/space"
 )
 
@@ -33,6 +34,10 @@ type world struct {
 	sessions []happening
 	logins   []Login
 	comm     commWorld // the training communities
+
+	lib       []*libPlan    // the resource library, oldest first
+	libEvents []event.Event // its events, once written
+	libIndex  []libIndexJob // its texts, to index beside the events
 }
 
 type district struct {

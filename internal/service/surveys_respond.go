@@ -267,7 +267,7 @@ func (s *Service) SubmitSurveyResponse(ctx context.Context, actor *account.User,
 		// Accepting again, under the transaction: a close (which, for an
 		// anonymous questionnaire, rewrites its rows) or a change of times
 		// since the check above must not let a late answer in.
-		cur, err := q.SurveyForUpdate(ctx, sv.ID)
+		cur, err := q.SurveyPhaseForUpdate(ctx, sv.ID)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
 	"github.com/yanxiu/yanxiu/internal/apperr"
@@ -159,14 +160,19 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 	if res.Drafts, err = r.SurveyDraftCount(ctx, id); err != nil {
 		return nil, err
 	}
-	if res.ByDay, err = r.SurveyResponsesByDay(ctx, id); err != nil {
-		return nil, err
-	}
 	if res.Rates, err = r.SurveyResponseRate(ctx, id); err != nil {
 		return nil, err
 	}
 	var rows [][]survey.Value
+	// The responses per day are counted on the pass that reads the
+	// responses anyway (every submitted one, before the filters): a query
+	// of its own reads every response's row a second time, a fifth of the
+	// time of 100,000 responses (docs/PERFORMANCE.md).
+	byDay := map[int64]int{}
 	err = r.EachSubmittedResponse(ctx, id, func(row *store.ResponseRow) error {
+		if row.SubmittedAt != nil {
+			byDay[store.Day(*row.SubmittedAt).UnixMilli()]++
+		}
 		vals := survey.Values(sv.Definition, res.Variables, row.Answers)
 		if res.keep(vals) {
 			rows = append(rows, vals)
@@ -182,6 +188,7 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 	if err != nil {
 		return nil, err
 	}
+	res.ByDay = daysInOrder(byDay)
 	res.N = len(rows)
 	if sv.Anonymous {
 		res.Rates = mergeSmallRates(res.Rates)
@@ -199,6 +206,25 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 		return nil, err
 	}
 	return res, nil
+}
+
+// maxDays bounds the days of the responses-per-day chart, the oldest
+// first, as store.SurveyResponsesByDay does.
+const maxDays = 1000
+
+// daysInOrder turns counts by day (Unix milliseconds of the UTC day's
+// start) into the chart's rows, oldest first.
+func daysInOrder(byDay map[int64]int) []store.DayCount {
+	days := make([]int64, 0, len(byDay))
+	for d := range byDay {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	out := make([]store.DayCount, 0, min(len(days), maxDays))
+	for _, d := range days[:min(len(days), maxDays)] {
+		out = append(out, store.DayCount{Day: time.UnixMilli(d).UTC(), Count: byDay[d]})
+	}
+	return out
 }
 
 // smallGroup reports whether a group of the grouping variable has at least

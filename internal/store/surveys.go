@@ -110,6 +110,32 @@ func (q *Q) SurveyForUpdate(ctx context.Context, id int64) (*survey.Survey, erro
 	return q.SurveyByID(ctx, id)
 }
 
+// SurveyPhaseForUpdate re-reads, inside a transaction, only what decides
+// whether a questionnaire accepts responses — its status and opening and
+// closing times — and, on PostgreSQL, locks its row as SurveyForUpdate
+// does. The returned Survey has ID, Status, Anonymous, OpensAt and ClosesAt
+// set and nothing else. Submitting a response needs no more: leaving out
+// the definition, whose JSON parse was a third of a submission's CPU,
+// keeps the single SQLite writer's transaction short (docs/PERFORMANCE.md).
+func (q *Q) SurveyPhaseForUpdate(ctx context.Context, id int64) (*survey.Survey, error) {
+	lock := ""
+	if q.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	s := &survey.Survey{}
+	var opens, closes *int64
+	err := q.q.QueryRowContext(ctx, `SELECT id, status, anonymous, opens_at, closes_at FROM surveys WHERE id = $1`+lock, id).
+		Scan(&s.ID, &s.Status, &s.Anonymous, &opens, &closes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock survey %d: %w", id, err)
+	}
+	s.OpensAt, s.ClosesAt = ptrMS(opens), ptrMS(closes)
+	return s, nil
+}
+
 // SetSurveyStatus moves a questionnaire to status if it is in one of from,
 // reporting a Conflict when someone else moved it meanwhile.
 func (q *Q) SetSurveyStatus(ctx context.Context, id int64, status survey.Status, at time.Time, from ...survey.Status) error {
