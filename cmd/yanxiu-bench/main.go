@@ -46,10 +46,12 @@ func main() {
 type options struct {
 	bin, data, jsonOut, user string
 	dbURL, password          string
-	reseed                   bool
+	reseed, reindex          bool
 	duration, warmup         time.Duration
 	startTimeout             time.Duration
 	conns, pick, writers     int
+	respondents              int // the respondents scenario (issue 5)
+	questionnaires           int
 	scenarios                []string
 }
 
@@ -59,13 +61,18 @@ var (
 	communityScenarios  = []string{"community", "topic", "writers"}
 	defaultScenarios    = append(slices.Clone(foundationScenarios), communityScenarios...)
 	// upload (issue 4) streams a gigabyte: it runs only when asked for.
-	resourceScenarios = []string{"upload"}
-	allScenarios      = append(slices.Clone(defaultScenarios), resourceScenarios...)
+	// search (issue 4) adds 500,000 resources to the data: it too runs
+	// only when asked for.
+	resourceScenarios = []string{"upload", "search"}
+	// respondents (issue 5) adds questionnaires and responses to the data:
+	// it too runs only when asked for.
+	researchScenarios = []string{"respondents"}
+	allScenarios      = append(append(slices.Clone(defaultScenarios), resourceScenarios...), researchScenarios...)
 )
 
 // scenarioGroups name several scenarios at once in --scenarios.
 var scenarioGroups = map[string][]string{"foundation": foundationScenarios, "communities": communityScenarios,
-	"resources": resourceScenarios}
+	"resources": resourceScenarios, "research": researchScenarios}
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
@@ -74,6 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.bin, "bin", "bin/yanxiu", "yanxiu `binary` to measure")
 	fs.StringVar(&o.data, "data", "/tmp/yanxiu-bench", "data `folder`; seeded with the district demo when it holds no database")
+	fs.BoolVar(&o.reindex, "reindex", false, "search scenario: rebuild the resources' search index even if it is complete (measures yanxiu resources reindex)")
 	fs.BoolVar(&o.reseed, "reseed", false, "delete the database in --data and seed it again (measures yanxiu demo)")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "timed load per scenario (the issue asks for at least 20s)")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "untimed load before each scenario")
@@ -82,9 +90,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.user, "user", "admin", "account the API token is created for (lists users, answers /api/v1/me)")
 	fs.StringVar(&o.dbURL, "db", "", "database `URL` (postgres://...) for yanxiu; empty for SQLite in --data")
 	fs.IntVar(&o.writers, "writers", 32, "members posting replies at once in the writers scenario")
-	fs.StringVar(&o.password, "password", demo.Password, "password of the demo accounts the writers sign in as")
+	fs.StringVar(&o.password, "password", demo.Password, "password of the demo accounts the writers (and, for respondents, --user) sign in as")
+	fs.IntVar(&o.respondents, "respondents", 500, "teachers submitting at once in the respondents scenario")
+	fs.IntVar(&o.questionnaires, "questionnaires", 20, "questionnaires each respondent answers in turn in the respondents scenario")
 	fs.StringVar(&only, "scenarios", strings.Join(defaultScenarios, ","),
-		"comma-separated scenarios to run: space, institution, me (or foundation); community, topic, writers (or communities); upload (or resources, not run by default)")
+		"comma-separated scenarios to run: space, institution, me (or foundation); community, topic, writers (or communities); upload, search (or resources, not run by default); respondents (or research, not run by default)")
 	fs.StringVar(&o.jsonOut, "json", "", "also write the report as JSON to `file`")
 	fs.DurationVar(&o.startTimeout, "start-timeout", 2*time.Minute, "how long to wait for the server's /healthz")
 	if err := fs.Parse(args); err != nil {
@@ -101,7 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 		for _, s := range names {
 			if !slices.Contains(allScenarios, s) {
-				return o, fmt.Errorf("--scenarios: unknown scenario %q (want %s, foundation, communities or resources)", s, strings.Join(allScenarios, ", "))
+				return o, fmt.Errorf("--scenarios: unknown scenario %q (want %s, foundation, communities, resources or research)", s, strings.Join(allScenarios, ", "))
 			}
 			if !slices.Contains(o.scenarios, s) {
 				o.scenarios = append(o.scenarios, s)
@@ -117,6 +127,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("--pick must be at least 1")
 	case o.writers < 1 || o.writers > 1024:
 		return o, errors.New("--writers must be between 1 and 1024")
+	case o.respondents < 1 || o.respondents > 4096 || o.questionnaires < 1 || o.questionnaires > 200:
+		return o, errNoRespondents
 	case o.dbURL != "" && !strings.HasPrefix(o.dbURL, "postgres://") && !strings.HasPrefix(o.dbURL, "postgresql://"):
 		return o, errors.New("--db takes a postgres:// URL (SQLite lives in --data)")
 	}
@@ -192,6 +204,12 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 			fmt.Fprintf(log, "; it was seeded in %s", seconds(rep.Seed.Seconds))
 		}
 		fmt.Fprintln(log)
+	}
+
+	if slices.Contains(o.scenarios, "search") {
+		if rep.Search, err = prepareSearch(ctx, o, log); err != nil {
+			return nil, err
+		}
 	}
 
 	fmt.Fprintf(log, "starting %s serve\n", o.bin)
@@ -280,6 +298,29 @@ func bench(ctx context.Context, o options, log io.Writer) (*report, error) {
 			return nil, fail(ctx, rctx, err)
 		}
 	}
+	if slices.Contains(o.scenarios, "search") {
+		if len(rep.Dataset.Teachers) == 0 {
+			rss.close()
+			return nil, errors.New("search: no teacher to search as")
+		}
+		teacherToken, err := createToken(rctx, o.bin, o.data, o.dbURL, rep.Dataset.Teachers[0])
+		if err == nil {
+			err = runSearch(rctx, o, srv, rep.Search, teacherToken, rss, log)
+		}
+		if err == nil {
+			rep.Scenarios = append(rep.Scenarios, rep.Search.Load)
+		}
+		if err != nil {
+			rss.close()
+			return nil, fail(ctx, rctx, err)
+		}
+	}
+	if slices.Contains(o.scenarios, "respondents") {
+		if rep.Respondents, err = runRespondents(rctx, o, srv, token, rss, log); err != nil {
+			rss.close()
+			return nil, fail(ctx, rctx, err)
+		}
+	}
 	_, rep.ServerHWM, _ = processMemory(srv.pid())
 	var rssErr error
 	rep.PeakRSS, rep.RSSSamples, rssErr = rss.close()
@@ -348,6 +389,10 @@ func buildScenarios(srv *server, ds dataset, cs *communityRun, token string, key
 			s, err = newScenario(key, "readers beside writers", "/c/{id} + /topics/{id}", urls, nil)
 		case "upload":
 			continue // not a page under load; see runUpload
+		case "respondents":
+			continue // submissions, not pages; see runRespondents
+		case "search":
+			continue // its own clients and data; see runSearch
 		}
 		if err != nil {
 			return nil, err

@@ -50,24 +50,26 @@ const (
 // report is everything a run measured; it is printed as a table and, with
 // --json, written as JSON.
 type report struct {
-	Started     time.Time        `json:"started"`
-	Machine     machine          `json:"machine"`
-	Data        string           `json:"data"`
-	Engine      string           `json:"engine"` // sqlite or postgres
-	Dataset     dataset          `json:"dataset"`
-	Communities *communityData   `json:"communities,omitempty"`
-	Writes      *writeResult     `json:"writes,omitempty"`
-	Upload      *uploadResult    `json:"upload,omitempty"`
-	Seed        seedInfo         `json:"seed"`
-	Connections int              `json:"connections"`
-	Warmup      float64          `json:"warmup_seconds"`
-	Duration    float64          `json:"duration_seconds"`
-	Scenarios   []scenarioResult `json:"scenarios"`
-	PeakRSS     int64            `json:"server_peak_rss_bytes"`
-	ServerHWM   int64            `json:"server_vmhwm_bytes"` // kernel's high-water mark, start-up included
-	RSSSamples  int              `json:"rss_samples"`
-	Shutdown    string           `json:"shutdown"`
-	Checks      []check          `json:"checks"`
+	Started     time.Time         `json:"started"`
+	Machine     machine           `json:"machine"`
+	Data        string            `json:"data"`
+	Engine      string            `json:"engine"` // sqlite or postgres
+	Dataset     dataset           `json:"dataset"`
+	Communities *communityData    `json:"communities,omitempty"`
+	Writes      *writeResult      `json:"writes,omitempty"`
+	Upload      *uploadResult     `json:"upload,omitempty"`
+	Respondents *respondentResult `json:"respondents,omitempty"`
+	Search      *searchResult     `json:"search,omitempty"`
+	Seed        seedInfo          `json:"seed"`
+	Connections int               `json:"connections"`
+	Warmup      float64           `json:"warmup_seconds"`
+	Duration    float64           `json:"duration_seconds"`
+	Scenarios   []scenarioResult  `json:"scenarios"`
+	PeakRSS     int64             `json:"server_peak_rss_bytes"`
+	ServerHWM   int64             `json:"server_vmhwm_bytes"` // kernel's high-water mark, start-up included
+	RSSSamples  int               `json:"rss_samples"`
+	Shutdown    string            `json:"shutdown"`
+	Checks      []check           `json:"checks"`
 }
 
 // scenarioResult is the figures of one scenario's timed phase.
@@ -223,6 +225,8 @@ func (r *report) evaluate() {
 				Measured: fmt.Sprintf("max %s (p50 %s)", millis(u.RangeMax), millis(u.RangeP50)),
 				Result:   grade(u.RangeMax <= ms(targetRangeLatency) && u.RangeOK == rangeRequests, int64(rangeRequests-u.RangeOK))})
 	}
+	r.Checks = append(r.Checks, r.respondentChecks()...)
+	r.Checks = append(r.Checks, r.searchChecks()...)
 }
 
 // p99Check grades a page scenario's p99 against the issue-3 target.
@@ -304,7 +308,9 @@ func (r *report) write(w io.Writer) error {
 	fmt.Fprintln(bw)
 
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tURLs\t200s\terrors\treq/s\tp50\tp90\tp99\tmax\tbody\tpeak RSS\tCPU: server\tclient\tother\tserver CPU/req\t")
+	if len(r.Scenarios) > 0 { // none when only upload or respondents ran
+		fmt.Fprintln(tw, "scenario\tURLs\t200s\terrors\treq/s\tp50\tp90\tp99\tmax\tbody\tpeak RSS\tCPU: server\tclient\tother\tserver CPU/req\t")
+	}
 	busy := false
 	for _, s := range r.Scenarios {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%s\t\n", s.Label, s.URLs, count(s.OK), count(s.Errors),
@@ -353,6 +359,7 @@ func (r *report) write(w io.Writer) error {
 			count(int64(w.Count.Rows)), w.Count.Lost, w.Count.Duplicated, w.Count.Unacknowledged, w.Count.Foreign,
 			count(w.CounterDelta), count(int64(w.CounterRows)))
 	}
+	r.writeRespondents(bw)
 	fmt.Fprintf(bw, "  server RSS: peak %s over %d samples every 200 ms; VmHWM %s (includes start-up); shutdown: %s\n\n",
 		megabytes(r.PeakRSS), r.RSSSamples, megabytes(r.ServerHWM), r.Shutdown)
 

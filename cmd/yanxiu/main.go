@@ -40,6 +40,7 @@ func commands() []command {
 		{"user create", "create an account", cmdUserCreate},
 		{"token create", "issue a personal access token for the API", cmdTokenCreate},
 		{"import roster", "import a staff roster (CSV or XLSX) into an institution", cmdImportRoster},
+		{"resources reindex", "rebuild the search index of teaching resources", cmdResourcesReindex},
 		{"backup", "write a consistent copy of the SQLite database", cmdBackup},
 		{"stats", "run a statistical analysis on a CSV file", cmdStats},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {

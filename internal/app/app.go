@@ -93,6 +93,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 	runner.Register(service.JobCommunityFanout, svc.FanOutToMembers)
 	// Text of uploaded PDF and Office files, for search.
 	runner.Register(service.JobResourceText, svc.ExtractResourceText)
+	// Thumbnails of uploaded pictures and PDFs' first pages.
+	runner.Register(service.JobResourceThumbnail, svc.MakeResourceThumbnail)
 	// Questionnaire reminders fill inboxes too.
 	runner.Register(service.JobSurveyReminders, svc.SendSurveyReminders)
 	if mailer != nil {
@@ -194,8 +196,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 			return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 		}
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
-		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	// Fixed timeouts for ordinary requests; 1 GB uploads and downloads
+	// extend their own while they flow (transfer.go).
+	srv := &http.Server{Handler: keepTransfersAlive(h, defaultTransfers), ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	if a.Config.DebugAddr != "" {
 		stop, err := serveProfiles(a.Config.DebugAddr, a.Log)
@@ -205,6 +209,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 		defer stop()
 	}
 	go a.housekeeping(ctx)
+	go a.indexMissingResources(ctx)
 	a.startJobs(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -248,6 +253,19 @@ func (a *App) startJobs(ctx context.Context) {
 	}
 	if err := a.Service.ScheduleDigest(ctx); err != nil {
 		a.Log.Warn("schedule the daily digest", "err", err)
+	}
+}
+
+// indexMissingResources puts into the search index what it lacks (after a
+// migration that changed the index layout, every resource), in the
+// background so that a large collection does not delay the start.
+func (a *App) indexMissingResources(ctx context.Context) {
+	n, err := a.Service.IndexMissingResources(ctx)
+	if err != nil && ctx.Err() == nil {
+		a.Log.Warn("index resources", "err", err)
+	}
+	if n > 0 {
+		a.Log.Info("indexed resources missing from search", "count", n)
 	}
 }
 

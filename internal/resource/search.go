@@ -260,3 +260,29 @@ func (s *Scorer) Score(postings []Posting, lens [NumFields]int) float64 {
 	}
 	return score
 }
+
+// TermIDF is the inverse document frequency the scorer gives term.
+func (s *Scorer) TermIDF(term string) float64 { return s.idf[term] }
+
+// ScoreTF is Score for a resource given each query term's frequency per
+// field (tfs, in the order of idfs, terms sorted). It adds the same terms
+// in the same order as Score over the equivalent postings, so the two agree
+// to the bit, without building postings for every match.
+func (s *Scorer) ScoreTF(idfs []float64, tfs [][NumFields]int, lens [NumFields]int) float64 {
+	var score float64
+	for i, tf := range tfs {
+		for f, n := range tf {
+			if n <= 0 {
+				continue
+			}
+			avg := float64(s.stats.TotalLen[f]) / float64(max(s.stats.Docs, 1))
+			if avg <= 0 {
+				avg = 1
+			}
+			t := float64(n)
+			norm := 1 - bm25B + bm25B*float64(lens[f])/avg
+			score += fieldWeights[f] * idfs[i] * t * (bm25K1 + 1) / (t + bm25K1*norm)
+		}
+	}
+	return score
+}

@@ -149,8 +149,15 @@ func (db *DB) Tx(ctx context.Context, fn func(q *Q) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	var q querier = tx
+	if db.Dialect == SQLite {
+		q = txQuerier{tx: tx, cache: db.wcache}
+		// Once the transaction has ended (this runs after the rollback
+		// below), prepare what it met for the first time.
+		defer db.wcache.prepareWanted(context.WithoutCancel(ctx))
+	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(&Q{q: tx, dialect: db.Dialect, inTx: true}); err != nil {
+	if err := fn(&Q{q: q, dialect: db.Dialect, inTx: true}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

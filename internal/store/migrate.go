@@ -99,6 +99,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		if _, err := db.write.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
 			return applied, fmt.Errorf("optimize: %w", err)
 		}
+		if err := db.dropStat4(ctx); err != nil {
+			return applied, err
+		}
 	}
 	return applied, nil
 }
