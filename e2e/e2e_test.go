@@ -134,6 +134,24 @@ func text(ctx context.Context, t *testing.T, sel string, steps ...chromedp.Actio
 	return s
 }
 
+// waitLocation waits until the page's address contains want: a form
+// submitted from a page that already shows what the next one shows must
+// not be read before the browser has left it.
+func waitLocation(want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for {
+			if loc, err := chromedp.Location()(ctx, t); err == nil && strings.Contains(loc, want) {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for an address with %q: %w", want, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // waitText waits until the text of sel contains want: after a form posts
 // and redirects, an element of the same name may still show the old page.
 func waitText(sel, want string) chromedp.Action[chromedp.Void] {

@@ -181,6 +181,7 @@ func TestResourceJourney(t *testing.T) {
 		chromedp.WaitVisible(`#q`),
 		chromedp.SendKeys(`#q`, "课例"),
 		chromedp.Submit(`#q`),
+		waitLocation("q="+url.QueryEscape("课例")),
 		chromedp.WaitVisible(`.resource-results`),
 	)
 	if !strings.Contains(results, "分数的初步认识 课例研修") {
