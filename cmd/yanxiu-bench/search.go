@@ -112,14 +112,19 @@ type searchOwner struct {
 	instPath  string
 }
 
-// prepareSearch makes sure the database holds searchTarget resources and
-// that they are indexed, before the server starts.
+// prepareSearch makes sure the database (SQLite in --data, or --db)
+// holds searchTarget resources and that they are indexed, before the
+// server starts.
 func prepareSearch(ctx context.Context, o options, log io.Writer) (*searchResult, error) {
-	if o.dbURL != "" {
-		return prepareSearchPostgres(ctx, o, log)
+	pg := o.dbURL != ""
+	var db *sql.DB
+	var err error
+	if pg {
+		db, err = sql.Open("pgx", o.dbURL)
+	} else {
+		db, err = sql.Open("sqlite", "file:"+filepath.Join(o.data, "yanxiu.db")+
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
 	}
-	path := filepath.Join(o.data, "yanxiu.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +138,7 @@ func prepareSearch(ctx context.Context, o options, log io.Writer) (*searchResult
 		start := time.Now()
 		n := searchTarget - res.Resources
 		fmt.Fprintf(log, "search: generating %s resources\n", count(n))
-		if err := generateResources(ctx, db, int(n)); err != nil {
+		if err := generateResources(ctx, db, int(n), pg); err != nil {
 			return nil, err
 		}
 		res.Generated, res.GenerateSeconds = n, time.Since(start).Seconds()
@@ -144,14 +149,20 @@ func prepareSearch(ctx context.Context, o options, log io.Writer) (*searchResult
 		return nil, err
 	}
 	db.Close()
+	where := []string{"--data", o.data}
 	marker := filepath.Join(o.data, "bench-reindex.txt")
+	if pg {
+		where = []string{"--db", o.dbURL}
+		marker = filepath.Join(o.data, "bench-reindex-postgres.txt")
+	}
 	if unindexed > 0 || o.reindex {
 		fmt.Fprintf(log, "search: yanxiu resources reindex (%s resources)\n", count(res.Resources))
 		start := time.Now()
-		if _, err := runTool(ctx, o.bin, "resources", "reindex", "--data", o.data); err != nil {
+		if _, err := runTool(ctx, o.bin, append([]string{"resources", "reindex"}, where...)...); err != nil {
 			return nil, fmt.Errorf("reindex: %w", err)
 		}
 		res.ReindexSeconds, res.ReindexKnown = time.Since(start).Seconds(), true
+		os.MkdirAll(o.data, 0o755)
 		os.WriteFile(marker, []byte(fmt.Sprintf("%.1f %d\n", res.ReindexSeconds, res.Resources)), 0o644)
 		fmt.Fprintf(log, "search: indexed in %s\n", seconds(res.ReindexSeconds))
 	} else if b, err := os.ReadFile(marker); err == nil {
@@ -162,25 +173,9 @@ func prepareSearch(ctx context.Context, o options, log io.Writer) (*searchResult
 	return res, nil
 }
 
-// prepareSearchPostgres only reports what the PostgreSQL database holds:
-// the run on PostgreSQL is a record beside the SQLite one, with resources
-// loaded by the caller (for example with pgloader or a copy of the SQLite
-// rows) and indexed with yanxiu resources reindex --db.
-func prepareSearchPostgres(ctx context.Context, o options, log io.Writer) (*searchResult, error) {
-	res := &searchResult{Clients: searchClients}
-	if o.reindex {
-		start := time.Now()
-		if _, err := runTool(ctx, o.bin, "resources", "reindex", "--db", o.dbURL); err != nil {
-			return nil, fmt.Errorf("reindex: %w", err)
-		}
-		res.ReindexSeconds, res.ReindexKnown = time.Since(start).Seconds(), true
-	}
-	fmt.Fprintln(log, "search: using the resources already in PostgreSQL")
-	return res, nil
-}
-
-// generateResources writes n resources with their kept text.
-func generateResources(ctx context.Context, db *sql.DB, n int) error {
+// generateResources writes n resources with their kept text (pg: on
+// PostgreSQL, whose identity sequence is moved past them afterwards).
+func generateResources(ctx context.Context, db *sql.DB, n int, pg bool) error {
 	rows, err := db.QueryContext(ctx, `SELECT u.id, u.personal_space_id, COALESCE(s.path, '') FROM users u
 		LEFT JOIN spaces s ON s.id = u.institution_id
 		WHERE u.personal_space_id IS NOT NULL ORDER BY u.id LIMIT `+fmt.Sprint(searchOwnersToPick))
@@ -260,11 +255,11 @@ func generateResources(ctx context.Context, db *sql.DB, n int) error {
 		}
 		if err := insertValues(ctx, tx, `INSERT INTO resources (id, space_id, owner_id, kind, title, description, subject,
 			grade, edition, chapter, resource_type, tags, licence, visibility, inst_path, file_name, format, content_type,
-			size, text_status, url, doc_type, created_at, updated_at) VALUES `, resCols+1, resArgs, true); err != nil {
+			size, text_status, url, doc_type, created_at, updated_at) VALUES `, resCols+1, resArgs, true, pg); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("insert resources: %w", err)
 		}
-		if err := insertValues(ctx, tx, `INSERT INTO resource_texts (resource_id, body, extracted_at) VALUES `, 3, textArgs, false); err != nil {
+		if err := insertValues(ctx, tx, `INSERT INTO resource_texts (resource_id, body, extracted_at) VALUES `, 3, textArgs, false, pg); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("insert resource texts: %w", err)
 		}
@@ -276,26 +271,44 @@ func generateResources(ctx context.Context, db *sql.DB, n int) error {
 			fmt.Fprintf(os.Stderr, "search: %s resources written\n", count(int64(done)))
 		}
 	}
+	if pg {
+		if _, err := db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('resources', 'id'), (SELECT max(id) FROM resources))`); err != nil {
+			return fmt.Errorf("move the resources' id sequence: %w", err)
+		}
+	}
 	return nil
 }
 
 // insertValues inserts rows of width arguments, 100 rows per statement;
 // with repeatLast the last argument of each row is written twice (the
 // created and updated times).
-func insertValues(ctx context.Context, tx *sql.Tx, prefix string, width int, args []any, repeatLast bool) error {
+func insertValues(ctx context.Context, tx *sql.Tx, prefix string, width int, args []any, repeatLast, pg bool) error {
 	cols := width
 	if repeatLast {
 		cols++
+	}
+	n := 0
+	ph := func() string {
+		if !pg {
+			return "?"
+		}
+		n++
+		return "$" + fmt.Sprint(n)
 	}
 	for start := 0; start < len(args); start += 100 * width {
 		chunk := args[start:min(start+100*width, len(args))]
 		var b strings.Builder
 		var all []any
+		n = 0
 		for i := 0; i < len(chunk); i += width {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")")
+			marks := make([]string, cols)
+			for c := range marks {
+				marks[c] = ph()
+			}
+			b.WriteString("(" + strings.Join(marks, ", ") + ")")
 			all = append(all, chunk[i:i+width]...)
 			if repeatLast {
 				all = append(all, chunk[i+width-1])
