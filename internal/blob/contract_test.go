@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -298,4 +299,37 @@ func TestContractRangeRequests(t *testing.T) {
 			t.Errorf("unsatisfiable range: %d", rec.Code)
 		}
 	}, 0)
+}
+
+// A spool file that a killed process left in the S3 store's temporary
+// folder is swept when the store opens, as the local store's are; younger
+// ones (an upload in progress elsewhere) and files not ours stay.
+func TestS3SweepsStaleSpoolFiles(t *testing.T) {
+	b := s3Backend(t, 0)
+	stale, fresh, other := filepath.Join(b.temp, "put-stale"), filepath.Join(b.temp, "put-fresh"), filepath.Join(b.temp, "notes")
+	for _, p := range []string{stale, fresh, other} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleTemp)
+	for _, p := range []string{stale, other} {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := b.store.(*S3)
+	cfg := S3Config{Endpoint: s.c.EndpointURL().Host, Bucket: s.bucket, AccessKey: "test", SecretKey: "test-secret",
+		Region: "us-east-1", Prefix: s.prefix, TempDir: b.temp}
+	if _, err := NewS3(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale spool file kept: %v", err)
+	}
+	for _, p := range []string{fresh, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(p), err)
+		}
+	}
 }

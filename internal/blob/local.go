@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -51,16 +52,26 @@ func NewLocal(dir string, opts ...Option) (*Local, error) {
 }
 
 func (l *Local) removeStaleTemp(before time.Time) error {
-	entries, err := os.ReadDir(filepath.Join(l.dir, tmpDir))
+	return removeStaleTemp(filepath.Join(l.dir, tmpDir), before)
+}
+
+// removeStaleTemp deletes the spool files ("put-*", see spool) in dir last
+// written before before: what a process killed during an upload left. Other
+// files are left alone, as the S3 store's folder may be shared.
+func removeStaleTemp(dir string, before time.Time) error {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("blob: list temporary files: %w", err)
 	}
 	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "put-") || !e.Type().IsRegular() {
+			continue
+		}
 		info, err := e.Info()
 		if err != nil || !info.ModTime().Before(before) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(l.dir, tmpDir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("blob: remove stale %s: %w", e.Name(), err)
 		}
 	}

@@ -77,6 +77,14 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if err := os.MkdirAll(tmp, 0o750); err != nil {
 		return nil, fmt.Errorf("blob: create %s: %w", tmp, err)
 	}
+	// Uploads are spooled here before they go to the bucket; a process
+	// killed meanwhile leaves its spool file, swept here as NewLocal does.
+	// (In the bucket itself PutObject is all or nothing; the parts of a
+	// multipart upload cut short are for the bucket's lifecycle rule,
+	// AbortIncompleteMultipartUpload, to remove.)
+	if err := removeStaleTemp(tmp, time.Now().Add(-staleTemp)); err != nil {
+		return nil, err
+	}
 	return &S3{c: c, bucket: cfg.Bucket, prefix: cfg.Prefix, tmp: tmp, maxBytes: cfg.MaxBytes}, nil
 }
 
