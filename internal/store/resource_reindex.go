@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,10 +16,12 @@ import (
 // term and upsert document frequencies hundreds of times per resource; at
 // 500,000 resources that is a hundred million scattered writes. Instead
 // the rebuild cuts every resource's text first, keeping each posting as
-// 16 bytes in memory (about 2.4 GB for the 150 million postings of the
-// 500,000-resource benchmark), sorts them into key order, packs them into
+// 16 bytes in memory (2 GB for the 125 million postings of the
+// 500,000-resource benchmark; the command peaked at about 4 GB), sorts
+// them into key order, packs them into
 // full blocks appended to the emptied table, then writes each term's
-// frequency once. The whole rebuild is one transaction: searches meanwhile
+// frequency once, all through rowWriter (anonymous parameters, one
+// prepared statement for full batches). The whole rebuild is one transaction: searches meanwhile
 // see the old index, and a failed rebuild leaves it as it was.
 
 // reindexChunk is how many resources are read and cut at a time; it bounds
@@ -132,8 +133,14 @@ func (q *Q) ReindexAllResources(ctx context.Context, at int64, progress ReindexP
 			docs = append(docs, reindexDoc{lens: l, access: src.access})
 			docRows = append(docRows, []any{src.id, src.subject, src.grade, l[0], l[1], l[2], strings.Join(terms, "\n")})
 		}
-		if err := q.insertRows(ctx, `INSERT INTO resource_index_docs (resource_id, subject, grade, title_len, meta_len,
-			body_len, terms) VALUES `, 7, docRows); err != nil {
+		dw := q.rowWriter("resource_index_docs", "resource_id", "subject", "grade", "title_len", "meta_len", "body_len", "terms")
+		for _, r := range docRows {
+			if err := dw.add(ctx, r...); err != nil {
+				dw.close(ctx)
+				return 0, fmt.Errorf("record indexed resources: %w", err)
+			}
+		}
+		if err := dw.close(ctx); err != nil {
 			return 0, fmt.Errorf("record indexed resources: %w", err)
 		}
 		progress("cut", len(docs))
@@ -163,7 +170,7 @@ func (q *Q) ReindexAllResources(ctx context.Context, at int64, progress ReindexP
 	}
 
 	progress("write", len(docs))
-	w := q.newBatchWriter(ctx, `INSERT INTO resource_postings (term, subject, grade, first_id, n, data) VALUES `, 6)
+	w := q.rowWriter("resource_postings", "term", "subject", "grade", "first_id", "n", "data")
 	block := make([]resource.BlockPosting, 0, resource.MaxBlock)
 	var blockKey uint64 // term and subject-grade ranks of the block being filled
 	flush := func() error {
@@ -171,7 +178,7 @@ func (q *Q) ReindexAllResources(ctx context.Context, at int64, progress ReindexP
 			return nil
 		}
 		sg := sgByRank[(blockKey>>28)&(maxReindexSG-1)]
-		err := w.add(byRank[blockKey>>40], sg[0], sg[1], block[0].ID, len(block), resource.EncodeBlock(block))
+		err := w.add(ctx, byRank[blockKey>>40], sg[0], sg[1], block[0].ID, len(block), resource.EncodeBlock(block))
 		block = block[:0]
 		return err
 	}
@@ -179,7 +186,7 @@ func (q *Q) ReindexAllResources(ctx context.Context, at int64, progress ReindexP
 		k := p.key
 		if len(block) == resource.MaxBlock || k>>28 != blockKey>>28 {
 			if err := flush(); err != nil {
-				w.flush()
+				w.close(ctx)
 				return 0, fmt.Errorf("write postings: %w", err)
 			}
 			blockKey = k
@@ -193,20 +200,26 @@ func (q *Q) ReindexAllResources(ctx context.Context, at int64, progress ReindexP
 		}
 	}
 	if err := flush(); err != nil {
-		w.flush()
+		w.close(ctx)
 		return 0, fmt.Errorf("write postings: %w", err)
 	}
-	if err := w.flush(); err != nil {
+	if err := w.close(ctx); err != nil {
 		return 0, fmt.Errorf("write postings: %w", err)
 	}
 	postings = nil
 
-	dfRows := make([][]any, 0, len(termNames))
-	for id, n := range df {
-		dfRows = append(dfRows, []any{termNames[id], n})
+	fw := q.rowWriter("resource_term_df", "term", "df")
+	idByRank := make([]int, len(termNames))
+	for id, r := range termRank {
+		idByRank[r] = id
 	}
-	slices.SortFunc(dfRows, func(x, y []any) int { return strings.Compare(x[0].(string), y[0].(string)) })
-	if err := q.insertRows(ctx, `INSERT INTO resource_term_df (term, df) VALUES `, 2, dfRows); err != nil {
+	for _, id := range idByRank { // in key order
+		if err := fw.add(ctx, termNames[id], df[id]); err != nil {
+			fw.close(ctx)
+			return 0, fmt.Errorf("write term frequencies: %w", err)
+		}
+	}
+	if err := fw.close(ctx); err != nil {
 		return 0, fmt.Errorf("write term frequencies: %w", err)
 	}
 	if _, err := q.q.ExecContext(ctx, `UPDATE resources SET title_len = d.title_len, meta_len = d.meta_len,
@@ -219,9 +232,6 @@ func (q *Q) ReindexAllResources(ctx context.Context, at int64, progress ReindexP
 	}
 	return len(docs), nil
 }
-
-// rowBatch is how many rows one multi-row INSERT of a rebuild carries.
-const rowBatch = 100
 
 // ranks gives each element's place when xs is sorted by compare.
 func ranks[T any](xs []T, compare func(a, b T) int) []uint32 {
@@ -275,95 +285,6 @@ func (q *Q) reindexSource(ctx context.Context, last int64) ([]reindexSourceDoc, 
 		return nil, fmt.Errorf("read resources to index: %w", err)
 	}
 	return out, nil
-}
-
-// insertRows inserts rows of width columns in batches (see batchWriter).
-func (q *Q) insertRows(ctx context.Context, prefix string, width int, rows [][]any) error {
-	w := q.newBatchWriter(ctx, prefix, width)
-	for _, r := range rows {
-		if err := w.add(r...); err != nil {
-			return err
-		}
-	}
-	return w.flush()
-}
-
-// batchWriter inserts rows with multi-row INSERTs of rowBatch rows,
-// reusing one prepared statement for full batches where the connection
-// offers it (re-preparing a 1,000-parameter statement per batch would cost
-// as much as running it).
-type batchWriter struct {
-	ctx    context.Context
-	q      *Q
-	prefix string
-	width  int
-	args   []any
-	full   *sql.Stmt
-}
-
-func (q *Q) newBatchWriter(ctx context.Context, prefix string, width int) *batchWriter {
-	return &batchWriter{ctx: ctx, q: q, prefix: prefix, width: width, args: make([]any, 0, rowBatch*width)}
-}
-
-// values is the VALUES list of n rows.
-func (w *batchWriter) values(n int) string {
-	var b strings.Builder
-	var a argList
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range w.width {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(a.add(nil))
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// add queues one row, writing a batch when it is full.
-func (w *batchWriter) add(row ...any) error {
-	w.args = append(w.args, row...)
-	if len(w.args) < rowBatch*w.width {
-		return nil
-	}
-	if w.full == nil {
-		if p, ok := w.q.q.(interface {
-			PrepareContext(context.Context, string) (*sql.Stmt, error)
-		}); ok {
-			st, err := p.PrepareContext(w.ctx, w.prefix+w.values(rowBatch))
-			if err != nil {
-				return err
-			}
-			w.full = st
-		}
-	}
-	var err error
-	if w.full != nil {
-		_, err = w.full.ExecContext(w.ctx, w.args...)
-	} else {
-		_, err = w.q.q.ExecContext(w.ctx, w.prefix+w.values(rowBatch), w.args...)
-	}
-	w.args = w.args[:0]
-	return err
-}
-
-// flush writes the rows still queued and releases the statement.
-func (w *batchWriter) flush() error {
-	var err error
-	if n := len(w.args) / w.width; n > 0 {
-		_, err = w.q.q.ExecContext(w.ctx, w.prefix+w.values(n), w.args...)
-		w.args = w.args[:0]
-	}
-	if w.full != nil {
-		w.full.Close()
-		w.full = nil
-	}
-	return err
 }
 
 // UnindexedResources lists up to limit resources after id after that are
