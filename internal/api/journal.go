@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/journal"
 )
 
 // createEntry answers POST /journal: a new entry in the caller's personal
@@ -86,42 +88,13 @@ func (a *API) deleteEntry(w http.ResponseWriter, r *http.Request, me *account.Us
 
 // listComments answers GET /journal/{id}/comments, oldest first.
 func (a *API) listComments(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	q := newQuery(r)
-	limit, offset := q.page()
-	if err := q.err(); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	cs, total, err := a.svc.EntryComments(r.Context(), me, id, limit, offset)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeJSON(w, http.StatusOK, newList(cs, total, newComment))
+	listUnder(a, w, r, me, a.svc.EntryComments, newComment)
 }
 
 // createComment answers POST /journal/{id}/comments on a published entry
 // the caller may read.
 func (a *API) createComment(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	var body commentCreate
-	if err := a.decodeBody(w, r, &body); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	c, err := a.svc.AddComment(r.Context(), me, id, body.Body)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeJSON(w, http.StatusCreated, newComment(c))
+	createUnder(a, w, r, me, func(ctx context.Context, me *account.User, id int64, b commentCreate) (*journal.Comment, error) {
+		return a.svc.AddComment(ctx, me, id, b.Body)
+	}, newComment)
 }

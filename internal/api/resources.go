@@ -312,23 +312,7 @@ func countsAsDownload(r *http.Request) bool {
 
 // listRevisions answers GET /resources/{id}/revisions, newest first.
 func (a *API) listRevisions(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	q := newQuery(r)
-	limit, offset := q.page()
-	if err := q.err(); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	revs, total, err := a.svc.ResourceRevisions(r.Context(), me, id, limit, offset)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeJSON(w, http.StatusOK, newList(revs, total, newRevision))
+	listUnder(a, w, r, me, a.svc.ResourceRevisions, newRevision)
 }
 
 // createRevision answers POST /resources/{id}/revisions: 201 with the new

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/store"
 )
 
 // What a reader does with a resource they can see: rate it, mark it as a
@@ -63,42 +65,13 @@ func (a *API) setFavourite(w http.ResponseWriter, r *http.Request, me *account.U
 
 // listResourceComments answers GET /resources/{id}/comments, oldest first.
 func (a *API) listResourceComments(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	q := newQuery(r)
-	limit, offset := q.page()
-	if err := q.err(); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	cs, total, err := a.svc.ResourceComments(r.Context(), me, id, limit, offset)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeJSON(w, http.StatusOK, newList(cs, total, newResourceComment))
+	listUnder(a, w, r, me, a.svc.ResourceComments, newResourceComment)
 }
 
 // createResourceComment answers POST /resources/{id}/comments (Markdown):
 // 201 with the comment.
 func (a *API) createResourceComment(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	var body commentCreate
-	if err := a.decodeBody(w, r, &body); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	c, err := a.svc.CommentOnResource(r.Context(), me, id, body.Body)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeJSON(w, http.StatusCreated, newResourceComment(c))
+	createUnder(a, w, r, me, func(ctx context.Context, me *account.User, id int64, b commentCreate) (*store.ResourceComment, error) {
+		return a.svc.CommentOnResource(ctx, me, id, b.Body)
+	}, newResourceComment)
 }

@@ -247,18 +247,22 @@ func NewScorer(stats IndexStats, df map[string]int64) *Scorer {
 func (s *Scorer) Score(postings []Posting, lens [NumFields]int) float64 {
 	var score float64
 	for _, p := range postings {
-		if p.Field < 0 || p.Field >= NumFields {
-			continue
+		if p.Field >= 0 && p.Field < NumFields {
+			score += s.contribution(p.Field, s.idf[p.Term], p.TF, lens[p.Field])
 		}
-		avg := float64(s.stats.TotalLen[p.Field]) / float64(max(s.stats.Docs, 1))
-		if avg <= 0 {
-			avg = 1
-		}
-		tf := float64(p.TF)
-		norm := 1 - bm25B + bm25B*float64(lens[p.Field])/avg
-		score += fieldWeights[p.Field] * s.idf[p.Term] * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
 	}
 	return score
+}
+
+// contribution is BM25's term for a frequency tf in field f of length n.
+func (s *Scorer) contribution(f Field, idf float64, tf, n int) float64 {
+	avg := float64(s.stats.TotalLen[f]) / float64(max(s.stats.Docs, 1))
+	if avg <= 0 {
+		avg = 1
+	}
+	t := float64(tf)
+	norm := 1 - bm25B + bm25B*float64(n)/avg
+	return fieldWeights[f] * idf * t * (bm25K1 + 1) / (t + bm25K1*norm)
 }
 
 // TermIDF is the inverse document frequency the scorer gives term.
@@ -272,16 +276,9 @@ func (s *Scorer) ScoreTF(idfs []float64, tfs [][NumFields]int, lens [NumFields]i
 	var score float64
 	for i, tf := range tfs {
 		for f, n := range tf {
-			if n <= 0 {
-				continue
+			if n > 0 {
+				score += s.contribution(Field(f), idfs[i], n, lens[f])
 			}
-			avg := float64(s.stats.TotalLen[f]) / float64(max(s.stats.Docs, 1))
-			if avg <= 0 {
-				avg = 1
-			}
-			t := float64(n)
-			norm := 1 - bm25B + bm25B*float64(lens[f])/avg
-			score += fieldWeights[f] * idfs[i] * t * (bm25K1 + 1) / (t + bm25K1*norm)
 		}
 	}
 	return score

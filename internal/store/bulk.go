@@ -509,6 +509,10 @@ func (db *DB) dropStat4(ctx context.Context) error {
 	if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat4'`).Scan(&n); err != nil || n == 0 {
 		return err
 	}
+	// Most starts find it empty already: nothing to delete or reload.
+	if err := db.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_stat4)`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
 	for _, stmt := range []string{`DELETE FROM sqlite_stat4`, `ANALYZE sqlite_schema`} {
 		if _, err := db.write.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%s: %w", stmt, err)

@@ -314,3 +314,44 @@ func TestSearchVisibilityAfterRebuild(t *testing.T) {
 		}
 	})
 }
+
+// Starting (Migrate) and Optimize must leave no STAT4 samples behind on SQLite:
+// with them every statement comparing an indexed column with a parameter
+// is prepared again on each execution.
+func TestOptimizeDropsStat4(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect != store.SQLite {
+			return
+		}
+		ctx := context.Background()
+		w := newResWorld(t, db)
+		for i := range 30 {
+			w.addWithText(t, resource.Resource{Title: fmt.Sprintf("课例 %d", i)}, "")
+		}
+		if err := db.AnalyzeFull(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Stat4Rows(ctx); err != nil || n <= 0 {
+			t.Skipf("this SQLite writes no STAT4 samples (%d, %v)", n, err)
+		}
+		// The next start (Migrate) and a seed's Optimize both drop them.
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Stat4Rows(ctx); err != nil || n > 0 {
+			t.Fatalf("%d STAT4 samples after Migrate (%v)", n, err)
+		}
+		if err := db.AnalyzeFull(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Optimize(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Stat4Rows(ctx); err != nil || n > 0 {
+			t.Fatalf("%d STAT4 samples after Optimize (%v)", n, err)
+		}
+		if _, total := search(t, db, store.ResourceFilter{}, "课例"); total != 30 {
+			t.Errorf("search after Optimize: %d", total)
+		}
+	})
+}
