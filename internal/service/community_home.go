@@ -13,12 +13,25 @@ import (
 type CommunityHome struct {
 	Community *community.Community
 	Access    Access
+	// Members, Themes and Briefings are shared through the read cache:
+	// read-only.
 	Members   []store.Member
 	Themes    []*community.Proposal // adopted, current
 	Briefings []*briefing.Briefing  // the latest published
 	Requests  []*store.JoinRequest  // pending, for leads
 	MyRequest *store.JoinRequest    // the viewer's pending request, if any
 }
+
+// communityHomeKey names the parts of a community's home page that every
+// viewer sees alike (members, current themes, latest briefings), which
+// come from the read cache; communityHomeTables are what they are read
+// from.
+type communityHomeKey struct {
+	id                       int64
+	limit, offset, briefings int
+}
+
+var communityHomeTables = []string{"space_members", "users", "theme_proposals", "briefings"}
 
 // CommunityHome loads a community's home page for viewer: the community and
 // the viewer's access are read and checked once, then each part is read
@@ -32,15 +45,25 @@ func (s *Service) CommunityHome(ctx context.Context, viewer *account.User, id in
 	}
 	r := s.db.R()
 	h := &CommunityHome{Community: c, Access: a}
-	if h.Members, err = r.Members(ctx, id, memberLimit, memberOffset); err != nil {
+	shared, err := cachedRead(ctx, s.reads, communityHomeKey{id, memberLimit, memberOffset, briefings}, communityHomeTables,
+		func(ctx context.Context) (*CommunityHome, error) {
+			h := &CommunityHome{}
+			var err error
+			if h.Members, err = r.Members(ctx, id, memberLimit, memberOffset); err != nil {
+				return nil, err
+			}
+			if h.Themes, err = r.Proposals(ctx, id, community.Adopted); err != nil {
+				return nil, err
+			}
+			if h.Briefings, _, err = r.Briefings(ctx, id, briefing.Published, briefings, 0); err != nil {
+				return nil, err
+			}
+			return h, nil
+		})
+	if err != nil {
 		return nil, err
 	}
-	if h.Themes, err = r.Proposals(ctx, id, community.Adopted); err != nil {
-		return nil, err
-	}
-	if h.Briefings, _, err = r.Briefings(ctx, id, briefing.Published, briefings, 0); err != nil {
-		return nil, err
-	}
+	h.Members, h.Themes, h.Briefings = shared.Members, shared.Themes, shared.Briefings
 	if a.Lead {
 		if h.Requests, err = r.PendingRequests(ctx, id); err != nil {
 			return nil, err

@@ -234,10 +234,18 @@ func TestDiscussionLikesExpertsRevisions(t *testing.T) {
 		if !page.Replies[0].Liked || page.Replies[0].LikeCount != 2 {
 			t.Fatalf("topic page likes: %v %d", page.Replies[0].Liked, page.Replies[0].LikeCount)
 		}
+		// The page's replies are shared through the read cache; the likes
+		// marked are each viewer's own.
+		if page, _ := svc.Topic(ctx, f.teacher, tp.ID, 1); page.Replies[0].Liked || page.Replies[0].LikeCount != 2 {
+			t.Fatalf("topic page likes for the author: %v %d", page.Replies[0].Liked, page.Replies[0].LikeCount)
+		}
 		for range 2 {
 			if got, err := svc.Unlike(ctx, f.colleague, r.ID); err != nil || got.LikeCount != 1 {
 				t.Fatalf("unlike: %+v %v", got, err)
 			}
+		}
+		if page, _ := svc.Topic(ctx, f.colleague, tp.ID, 1); page.Replies[0].Liked || page.Replies[0].LikeCount != 1 {
+			t.Fatalf("topic page after unliking: %v %d", page.Replies[0].Liked, page.Replies[0].LikeCount)
 		}
 		if n := countVerb(t, db, f.open.Space.ID, discussion.VerbLiked); n != 2 {
 			t.Fatalf("%d liked events, want 2", n)

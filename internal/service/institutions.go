@@ -162,7 +162,9 @@ func (s *Service) institution(ctx context.Context, id int64) (*space.Space, erro
 	return sp, nil
 }
 
-// InstitutionPage is what an institutional space shows.
+// InstitutionPage is what an institutional space shows. Everything but
+// CanManage is the same for every viewer and comes from the read cache:
+// read-only.
 type InstitutionPage struct {
 	Space         *space.Space
 	Ancestors     []*space.Space // root first, excluding the space itself
@@ -177,6 +179,29 @@ type InstitutionPage struct {
 // profile, announcements, sub-institutions and members are what a district
 // shows its teachers; personal details stay on each person's own page.
 func (s *Service) Institution(ctx context.Context, viewer *account.User, id int64, memberLimit, memberOffset int) (*InstitutionPage, error) {
+	shared, err := cachedRead(ctx, s.reads, institutionPageKey{id, memberLimit, memberOffset}, institutionPageTables,
+		func(ctx context.Context) (*InstitutionPage, error) { return s.loadInstitutionPage(ctx, id, memberLimit, memberOffset) })
+	if err != nil {
+		return nil, err
+	}
+	p := *shared // the cached page is shared; CanManage is this viewer's
+	if p.CanManage, err = s.manages(ctx, viewer, p.Space.Path); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// institutionPageKey names the parts of an institution page every viewer
+// sees alike; institutionPageTables are what they are read from.
+type institutionPageKey struct {
+	id            int64
+	limit, offset int
+}
+
+var institutionPageTables = []string{"spaces", "space_members", "users", "announcements"}
+
+// loadInstitutionPage reads what an institution page shows every viewer.
+func (s *Service) loadInstitutionPage(ctx context.Context, id int64, memberLimit, memberOffset int) (*InstitutionPage, error) {
 	sp, err := s.institution(ctx, id)
 	if err != nil {
 		return nil, err
@@ -207,9 +232,6 @@ func (s *Service) Institution(ctx context.Context, viewer *account.User, id int6
 		if p.Announcements, err = r.Announcements(ctx, sp.ID, 10); err != nil {
 			return nil, err
 		}
-	}
-	if p.CanManage, err = s.manages(ctx, viewer, sp.Path); err != nil {
-		return nil, err
 	}
 	return p, nil
 }

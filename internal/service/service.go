@@ -57,6 +57,7 @@ type Service struct {
 	argon   account.Argon2Params
 	ttl     time.Duration
 	spaces  *spaceCache
+	reads   *readCache
 	touched touchLimiter
 	notify  *notifier
 	// fanoutBatch is Options.FanoutBatch with its default.
@@ -84,7 +85,7 @@ func New(o Options) *Service {
 		o.FanoutBatch = DefaultFanoutBatch
 	}
 	return &Service{db: o.DB, blobs: o.Blobs, log: o.Logger, now: o.Now, argon: o.Argon2, ttl: o.SessionTTL,
-		spaces: newSpaceCache(o.DB), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch,
+		spaces: newSpaceCache(o.DB), reads: newReadCache(o.DB), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch,
 		files: o.Files, resOpts: o.Resources.withDefaults()}
 }
 

@@ -43,6 +43,7 @@ func maxParams(d Dialect) int {
 // through one prepared statement for all full batches.
 type rowWriter struct {
 	q     *Q
+	table string
 	head  string
 	ncols int
 	batch int
@@ -62,7 +63,7 @@ func (q *Q) rowWriter(table string, cols ...string) *rowWriter {
 	if q.dialect == Postgres {
 		insert = "INSERT INTO "
 	}
-	return &rowWriter{q: q, head: insert + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
+	return &rowWriter{q: q, table: table, head: insert + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
 		ncols: len(cols), batch: batch, args: make([]any, 0, batch*len(cols))}
 }
 
@@ -90,7 +91,7 @@ func (w *rowWriter) flush(ctx context.Context) error {
 		return nil
 	}
 	var err error
-	switch p, ok := w.q.q.(preparer); {
+	switch p, ok := unwrap(w.q.q).(preparer); {
 	case w.n == w.batch && ok:
 		if w.full == nil {
 			if w.full, err = p.PrepareContext(ctx, w.statement(w.n)); err != nil {
@@ -103,6 +104,9 @@ func (w *rowWriter) flush(ctx context.Context) error {
 	}
 	if err != nil {
 		return fmt.Errorf("%s (%d rows): %w", strings.TrimSuffix(w.head, " VALUES "), w.n, err)
+	}
+	if r, ok := w.q.q.(recorder); ok {
+		r.wrote(w.table)
 	}
 	w.args, w.n = w.args[:0], 0
 	return nil

@@ -29,6 +29,8 @@ type DB struct {
 	dsn     string // SQLite DSN without per-pool options, for backups
 	rcache  *stmtCache
 	wcache  *stmtCache
+	// versions count committed writes per table; see Stamp.
+	versions *versions
 }
 
 // Open connects by URL: "postgres://..." or "postgresql://..." selects
@@ -96,7 +98,7 @@ func openPostgres(ctx context.Context, dbURL string) (*DB, error) {
 }
 
 func newDB(w, r *sql.DB, d Dialect, dsn string) *DB {
-	db := &DB{write: w, read: r, Dialect: d, dsn: dsn, wcache: newStmtCache(w)}
+	db := &DB{write: w, read: r, Dialect: d, dsn: dsn, wcache: newStmtCache(w), versions: newVersions()}
 	db.rcache = db.wcache
 	if r != w {
 		db.rcache = newStmtCache(r)
@@ -140,7 +142,7 @@ func (db *DB) R() *Q { return &Q{q: db.rcache, dialect: db.Dialect} }
 
 // W returns queries on the writer pool outside a transaction, for single
 // statements that need no atomicity with others (such as touching a session).
-func (db *DB) W() *Q { return &Q{q: db.wcache, dialect: db.Dialect} }
+func (db *DB) W() *Q { return &Q{q: recorder{querier: db.wcache, v: db.versions}, dialect: db.Dialect} }
 
 // Tx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise (or on panic), so a failure leaves nothing half-written.
@@ -157,11 +159,15 @@ func (db *DB) Tx(ctx context.Context, fn func(q *Q) error) (err error) {
 		defer db.wcache.prepareWanted(context.WithoutCancel(ctx))
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(&Q{q: q, dialect: db.Dialect, inTx: true}); err != nil {
+	rec := recorder{querier: q, v: db.versions, touched: map[writeTarget]bool{}}
+	if err := fn(&Q{q: rec, dialect: db.Dialect, inTx: true}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for w := range rec.touched {
+		db.versions.bump(w)
 	}
 	return nil
 }

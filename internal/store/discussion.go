@@ -341,6 +341,26 @@ func (q *Q) RepliesPage(ctx context.Context, topicID, viewerID int64, offset, to
 	return out, rows.Err()
 }
 
+// LikedReplies lists which replies with IDs from first to last a person
+// likes, from the (user_id, reply_id) index: a page's likes in one range.
+func (q *Q) LikedReplies(ctx context.Context, userID, first, last int64) (map[int64]bool, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT reply_id FROM reply_likes WHERE user_id = $1 AND reply_id >= $2 AND reply_id <= $3`,
+		userID, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("likes of %d: %w", userID, err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("scan like: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
 // ReplyPosition returns a reply's 0-based position in its topic, from the index.
 func (q *Q) ReplyPosition(ctx context.Context, topicID, replyID int64) (int, error) {
 	var n int

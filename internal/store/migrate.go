@@ -103,6 +103,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			return applied, err
 		}
 	}
+	if err := db.loadCascades(ctx); err != nil {
+		return applied, err
+	}
 	return applied, nil
 }
 

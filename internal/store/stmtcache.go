@@ -169,11 +169,12 @@ func (t txQuerier) PrepareContext(ctx context.Context, query string) (*sql.Stmt,
 // as lists of IDs written as literals): they bypass the statement cache,
 // which they would fill with statements never run again.
 func (q *Q) oneOff() querier {
-	switch c := q.q.(type) {
+	qq := unwrap(q.q)
+	switch c := qq.(type) {
 	case *stmtCache:
 		return c.db
 	case txQuerier:
 		return c.tx
 	}
-	return q.q
+	return qq
 }

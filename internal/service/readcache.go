@@ -1,0 +1,83 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/yanxiu/yanxiu/internal/store"
+)
+
+// readCache keeps the parts of the busiest pages that every visitor sees
+// alike (an institution's members and sub-units, a community's record,
+// members, themes and briefings): profiles of the institution and
+// community pages under load put half of their CPU into reading those
+// again for every request, while they change a few times a day.
+//
+// A value is filed with the store's stamp of the tables it was read from
+// (store.DB.Stamp) and served only while that stamp holds, so a write of
+// this process shows on the very next page. Writes of other processes (a
+// `yanxiu` command run beside the server, another server on the same
+// PostgreSQL) do not move the stamp; readMaxAge bounds how long they can go
+// unseen. Each value's age limit is drawn between half and all of it, so
+// that values read together at start do not all expire in the same
+// instant, and requests that miss the same key at once share one read.
+//
+// Cached values are shared by every request that reads them: callers must
+// treat them as read-only and copy before changing anything.
+type readCache struct {
+	db      *store.DB
+	lru     *lru.Cache[any, stampedValue]
+	loading singleflight.Group
+}
+
+type stampedValue struct {
+	stamp   uint64
+	expires time.Time
+	v       any
+}
+
+// readCacheEntries bounds the cache: an entry is one page's part (thirty
+// members, a community record), a few KB, so the bound is a few tens of MB
+// at most and in practice far less.
+const readCacheEntries = 4096
+
+// readMaxAge is how stale a value may be when another process wrote it.
+const readMaxAge = 10 * time.Second
+
+func newReadCache(db *store.DB) *readCache {
+	c, err := lru.New[any, stampedValue](readCacheEntries)
+	if err != nil {
+		panic(err) // only for a size below one
+	}
+	return &readCache{db: db, lru: c}
+}
+
+// cachedRead returns the value under key if none of tables has been written
+// since it was read, and otherwise loads it again. key must be comparable
+// and name every input of load; tables must list every table load reads.
+func cachedRead[T any](ctx context.Context, c *readCache, key any, tables []string, load func(context.Context) (T, error)) (T, error) {
+	stamp := c.db.Stamp(tables...)
+	if e, ok := c.lru.Get(key); ok && e.stamp == stamp && time.Now().Before(e.expires) {
+		return e.v.(T), nil
+	}
+	// One read for everyone who missed at once, on a context that the
+	// first of them going away does not cancel.
+	v, err, _ := c.loading.Do(fmt.Sprintf("%T%v/%d", key, key, stamp), func() (any, error) {
+		v, err := load(context.WithoutCancel(ctx))
+		if err == nil {
+			age := readMaxAge/2 + rand.N(readMaxAge/2)
+			c.lru.Add(key, stampedValue{stamp: stamp, expires: time.Now().Add(age), v: v})
+		}
+		return v, err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
