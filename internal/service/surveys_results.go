@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
@@ -146,6 +149,13 @@ func Categorical(v survey.Variable) bool {
 
 // SurveyResults analyses a questionnaire's submitted responses for one of
 // its managers.
+//
+// The responses are read column by column (readTable): the store hands
+// over each response's answers as stored, survey.Decoder writes them
+// straight into one column per variable, and a response the filters do not
+// keep is dropped as soon as it is decoded. At 100,000 responses a map per
+// response and a row of survey.Value per response cost seconds
+// (docs/PERFORMANCE.md, issue 5).
 func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int64, rq ResultsQuery) (*SurveyResults, error) {
 	sv, err := s.managedSurvey(ctx, actor, id)
 	if err != nil {
@@ -163,33 +173,12 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 	if res.Rates, err = r.SurveyResponseRate(ctx, id); err != nil {
 		return nil, err
 	}
-	var rows [][]survey.Value
-	// The responses per day are counted on the pass that reads the
-	// responses anyway (every submitted one, before the filters): a query
-	// of its own reads every response's row a second time, a fifth of the
-	// time of 100,000 responses (docs/PERFORMANCE.md).
-	byDay := map[int64]int{}
-	err = r.EachSubmittedResponse(ctx, id, func(row *store.ResponseRow) error {
-		if row.SubmittedAt != nil {
-			byDay[store.Day(*row.SubmittedAt).UnixMilli()]++
-		}
-		vals := survey.Values(sv.Definition, res.Variables, row.Answers)
-		if res.keep(vals) {
-			rows = append(rows, vals)
-			if len(rows) > MaxAnalysedResponses {
-				return apperr.New(apperr.TooLarge, "survey.error.too_many_responses")
-			}
-			if err := checkSurveyCells(len(rows), len(res.Variables)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	tab, byDay, err := s.readTable(ctx, sv, res, res.filterColumns())
 	if err != nil {
 		return nil, err
 	}
 	res.ByDay = daysInOrder(byDay)
-	res.N = len(rows)
+	res.N = tab.Len()
 	if sv.Anonymous {
 		res.Rates = mergeSmallRates(res.Rates)
 		if len(rq.Filters) > 0 && res.N < survey.MinAnonymousGroup {
@@ -197,12 +186,13 @@ func (s *Service) SurveyResults(ctx context.Context, actor *account.User, id int
 			res.Withheld = WithheldSubset
 			return res, nil
 		}
-		if res.Group != nil && res.smallGroup(rows) {
+		if res.Group != nil && res.smallGroup(tab) {
 			res.Withheld = WithheldGroup
 			res.Group = nil
 		}
 	}
-	if err := res.analyse(rows, sv.Definition); err != nil {
+	a := &analysis{res: res, tab: tab}
+	if err := a.run(sv.Definition); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -229,12 +219,11 @@ func daysInOrder(byDay map[int64]int) []store.DayCount {
 
 // smallGroup reports whether a group of the grouping variable has at least
 // one response but fewer than survey.MinAnonymousGroup.
-func (res *SurveyResults) smallGroup(rows [][]survey.Value) bool {
-	i := res.varIndex(res.Group.Name)
+func (res *SurveyResults) smallGroup(tab *survey.Table) bool {
 	n := map[int]int{}
-	for _, row := range rows {
-		if !row[i].Missing {
-			n[int(row[i].Num)]++
+	for _, x := range tab.Floats(res.varIndex(res.Group.Name)) {
+		if !math.IsNaN(x) {
+			n[int(x)]++
 		}
 	}
 	for _, c := range n {
@@ -316,10 +305,27 @@ func (res *SurveyResults) checkQuery() error {
 	return f.Err()
 }
 
-func (res *SurveyResults) keep(vals []survey.Value) bool {
+// filter is one of the query's filters on the table's columns.
+type filter struct {
+	col   int
+	codes []int
+}
+
+// filterColumns resolves the query's filters (checked by checkQuery) to
+// columns.
+func (res *SurveyResults) filterColumns() []filter {
+	var out []filter
 	for name, codes := range res.Query.Filters {
-		v := vals[res.varIndex(name)]
-		if v.Missing || !slices.Contains(codes, int(v.Num)) {
+		out = append(out, filter{col: res.varIndex(name), codes: codes})
+	}
+	return out
+}
+
+// keep reports whether row r passes every filter.
+func keep(tab *survey.Table, filters []filter, r int) bool {
+	for _, f := range filters {
+		x := tab.Floats(f.col)[r]
+		if math.IsNaN(x) || !slices.Contains(f.codes, int(x)) {
 			return false
 		}
 	}
@@ -353,44 +359,92 @@ func (res *SurveyResults) labelOf(v survey.Variable, code int) string {
 	return strconv.Itoa(code)
 }
 
+// analysis computes the results of the responses in a table. The grouping
+// factor is built once and compared against by level index; each
+// categorical variable's factor is built once and serves both its
+// frequency table and its cross-table.
+type analysis struct {
+	res   *SurveyResults
+	tab   *survey.Table
+	group *stats.Factor
+	gi    int // the grouping variable's column
+}
+
 // column builds the stats column of variable i; numbers keep their text
 // so the engine reads them exactly.
-func column(name string, rows [][]survey.Value, i int, typed bool) (*stats.Column, error) {
+func (a *analysis) column(i int, typed bool) (*stats.Column, error) {
+	name := a.res.Variables[i].Name
 	if typed {
-		cells := make([]string, len(rows))
-		for r, row := range rows {
-			if !row[i].Missing {
-				cells[r] = row[i].String()
-			}
-		}
-		return stats.ParseColumn(name, cells)
+		return stats.ParseColumn(name, a.tab.Strings(i))
 	}
-	vals := make([]float64, len(rows))
-	for r, row := range rows {
-		if row[i].Missing {
-			vals[r] = math.NaN()
-		} else {
-			vals[r] = row[i].Num
-		}
-	}
-	return stats.NewColumn(name, vals)
+	return stats.NewColumn(name, a.tab.Floats(i))
 }
 
 // factor builds the factor of categorical variable i, with levels in the
-// order of its value labels.
-func (res *SurveyResults) factor(rows [][]survey.Value, i int) (*stats.Factor, error) {
-	v := res.Variables[i]
-	levels := res.levels(v)
+// order of its value labels (see levels); the grouping variable's is the
+// one already built.
+func (a *analysis) factor(i int) (*stats.Factor, error) {
+	if a.group != nil && i == a.gi {
+		return a.group, nil
+	}
+	v := a.res.Variables[i]
+	levels := a.res.levels(v)
+	// The label of a code is its option's; with two options of one code,
+	// the later one's.
+	var small [128]int32
+	for c := range small {
+		small[c] = -1
+	}
+	var large map[int]int32
+	for k, o := range v.ValueLabels {
+		if o.Value >= 0 && o.Value < len(small) {
+			small[o.Value] = int32(k)
+			continue
+		}
+		if large == nil {
+			large = map[int]int32{}
+		}
+		large[o.Value] = int32(k)
+	}
+	xs := a.tab.Floats(i)
+	index := make([]int32, len(xs))
+	for r, x := range xs {
+		if math.IsNaN(x) {
+			index[r] = -1
+			continue
+		}
+		c, k := int(x), int32(-1)
+		if c >= 0 && c < len(small) {
+			k = small[c]
+		} else if kk, ok := large[c]; ok {
+			k = kk
+		}
+		if k < 0 {
+			// A code with no option (data older than an edit of the
+			// options): labelled by its number, which NewFactorLevels
+			// refuses unless some option is labelled so.
+			return a.factorByLabels(i, levels)
+		}
+		index[r] = k
+	}
+	return stats.NewFactorIndexed(v.Name, index, levels)
+}
+
+// factorByLabels builds the factor of variable i from the labels of its
+// codes, a code with no option labelled by its number.
+func (a *analysis) factorByLabels(i int, levels []string) (*stats.Factor, error) {
+	v := a.res.Variables[i]
 	byCode := make(map[int]string, len(levels))
 	for k, o := range v.ValueLabels {
 		byCode[o.Value] = levels[k]
 	}
-	labels := make([]string, len(rows))
-	for r, row := range rows {
-		if !row[i].Missing {
-			l, ok := byCode[int(row[i].Num)]
+	xs := a.tab.Floats(i)
+	labels := make([]string, len(xs))
+	for r, x := range xs {
+		if !math.IsNaN(x) {
+			l, ok := byCode[int(x)]
 			if !ok {
-				l = strconv.Itoa(int(row[i].Num))
+				l = strconv.Itoa(int(x))
 			}
 			labels[r] = l
 		}
@@ -408,97 +462,184 @@ func reason(err error) (*stats.Error, error) {
 	return nil, err
 }
 
-func (res *SurveyResults) analyse(rows [][]survey.Value, d *survey.Definition) error {
-	var group *stats.Factor
-	if res.Group != nil {
-		var err error
-		if group, err = res.factor(rows, res.varIndex(res.Group.Name)); err != nil {
-			return err
+// maxAnalysisWorkers bounds the goroutines of one analysis. Items and
+// dimensions are independent of each other, so on a machine with cores to
+// spare the results of a large questionnaire come sooner; more workers
+// than this would only make concurrent analyses compete.
+const maxAnalysisWorkers = 4
+
+// parallel runs fn(0) … fn(n−1) on up to maxAnalysisWorkers goroutines
+// (no more than GOMAXPROCS) and returns the error of the first index that
+// failed, so that the outcome does not depend on scheduling. A panic in
+// fn is raised again on the calling goroutine, where the server's recovery
+// sees it as it would without the workers.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(n, runtime.GOMAXPROCS(0), maxAnalysisWorkers)
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	for _, it := range d.Items() {
-		ir, err := res.item(rows, it, group)
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				func() {
+					defer func() { panics[i] = recover() }()
+					errs[i] = fn(i)
+				}()
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if panics[i] != nil {
+			panic(panics[i])
+		}
 		if err != nil {
 			return err
 		}
-		res.Items = append(res.Items, ir)
+	}
+	return nil
+}
+
+// dimensionWork is one dimension's share of an analysis: its result, its
+// score and its item columns after reverse coding.
+type dimensionWork struct {
+	result DimensionResult
+	score  *stats.Column
+	items  []*stats.Column
+}
+
+func (a *analysis) run(d *survey.Definition) error {
+	res := a.res
+	if res.Group != nil {
+		a.gi = res.varIndex(res.Group.Name)
+		var err error
+		if a.group, err = a.factor(a.gi); err != nil {
+			return err
+		}
+	}
+	items := d.Items()
+	var dims []*dimensionWork
+	for _, dm := range d.Dimensions {
+		its := d.DimensionItems(dm.Key)
+		i := res.varIndex("D_" + dm.Key)
+		if len(its) == 0 || i < 0 {
+			continue
+		}
+		dims = append(dims, &dimensionWork{result: DimensionResult{Dimension: dm, Variable: res.Variables[i], Items: its}})
+	}
+	if len(items) > 0 {
+		res.Items = make([]ItemResult, len(items))
+	}
+	// Items and dimensions, each on its own.
+	err := parallel(len(items)+len(dims), func(k int) error {
+		if k < len(items) {
+			var err error
+			res.Items[k], err = a.item(items[k])
+			return err
+		}
+		return a.dimension(dims[k-len(items)])
+	})
+	if err != nil {
+		return err
 	}
 	var all, scores []*stats.Column
 	var scored []survey.Dimension
-	for _, dm := range d.Dimensions {
-		items := d.DimensionItems(dm.Key)
-		i := res.varIndex("D_" + dm.Key)
-		if len(items) == 0 || i < 0 {
-			continue
-		}
-		dr := DimensionResult{Dimension: dm, Variable: res.Variables[i], Items: items}
-		score, err := column(res.Variables[i].Name, rows, i, false)
-		if err != nil {
-			return err
-		}
-		if dr.Desc, err = stats.Describe(score); err != nil {
-			if dr.DescErr, err = reason(err); err != nil {
-				return err
-			}
-		}
-		cols, err := res.scoredItems(rows, items)
-		if err != nil {
-			return err
-		}
-		all = append(all, cols...)
-		scores, scored = append(scores, score), append(scored, dm)
-		if dr.Alpha, err = stats.CronbachAlpha(cols); err != nil {
-			if dr.AlphaErr, err = reason(err); err != nil {
-				return err
-			}
-		}
-		if group != nil {
-			if dr.Compare, err = compare(score, group); err != nil {
-				return err
-			}
-		}
-		res.Dimensions = append(res.Dimensions, dr)
+	for _, dw := range dims {
+		res.Dimensions = append(res.Dimensions, dw.result)
+		all = append(all, dw.items...)
+		scores, scored = append(scores, dw.score), append(scored, dw.result.Dimension)
 	}
+	// Then what takes them together: the correlations of the scores and
+	// KMO with Bartlett's test over all their items.
 	for i := range scores {
 		for j := i + 1; j < len(scores); j++ {
-			dc := DimensionCorrelation{A: scored[i], B: scored[j]}
-			var err error
-			if dc.C, err = stats.Correlate(scores[i], scores[j]); err != nil {
-				if dc.Err, err = reason(err); err != nil {
-					return err
-				}
-			}
-			res.Correlations = append(res.Correlations, dc)
+			res.Correlations = append(res.Correlations, DimensionCorrelation{A: scored[i], B: scored[j]})
 		}
 	}
-	if len(all) >= 3 {
+	pairs := make([][2]int, 0, len(res.Correlations))
+	for i := range scores {
+		for j := i + 1; j < len(scores); j++ {
+			pairs = append(pairs, [2]int{i, j})
+		}
+	}
+	return parallel(len(pairs)+1, func(k int) error {
 		var err error
-		if res.Validity, err = stats.KaiserMeyerOlkin(all); err != nil {
-			if res.ValidityErr, err = reason(err); err != nil {
-				return err
+		if k == len(pairs) {
+			if len(all) >= 3 {
+				if res.Validity, err = stats.KaiserMeyerOlkin(all); err != nil {
+					res.ValidityErr, err = reason(err)
+				}
 			}
+			return err
+		}
+		dc, p := &res.Correlations[k], pairs[k]
+		if dc.C, err = stats.Correlate(scores[p[0]], scores[p[1]]); err != nil {
+			dc.Err, err = reason(err)
+		}
+		return err
+	})
+}
+
+// dimension computes a dimension's score, its descriptives, its
+// reliability and its comparison across the groups.
+func (a *analysis) dimension(dw *dimensionWork) error {
+	dr := &dw.result
+	var err error
+	if dw.score, err = a.column(a.res.varIndex(dr.Variable.Name), false); err != nil {
+		return err
+	}
+	if dr.Desc, err = stats.Describe(dw.score); err != nil {
+		if dr.DescErr, err = reason(err); err != nil {
+			return err
+		}
+	}
+	if dw.items, err = a.scoredItems(dr.Items); err != nil {
+		return err
+	}
+	if dr.Alpha, err = stats.CronbachAlpha(dw.items); err != nil {
+		if dr.AlphaErr, err = reason(err); err != nil {
+			return err
+		}
+	}
+	if a.group != nil {
+		if dr.Compare, err = compare(dw.score, a.group); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 // scoredItems returns a dimension's item columns after reverse coding.
-func (res *SurveyResults) scoredItems(rows [][]survey.Value, items []*survey.Item) ([]*stats.Column, error) {
+func (a *analysis) scoredItems(items []*survey.Item) ([]*stats.Column, error) {
 	var cols []*stats.Column
 	for _, it := range items {
-		i := slices.IndexFunc(res.Variables, func(v survey.Variable) bool { return v.ItemID == it.ID })
-		vals := make([]float64, len(rows))
-		for r, row := range rows {
-			switch v := row[i]; {
-			case v.Missing:
-				vals[r] = math.NaN()
+		i := slices.IndexFunc(a.res.Variables, func(v survey.Variable) bool { return v.ItemID == it.ID })
+		xs := a.tab.Floats(i)
+		vals := make([]float64, len(xs))
+		for r, x := range xs {
+			switch {
+			case math.IsNaN(x):
+				vals[r] = x
 			case it.Reverse:
-				vals[r] = float64(survey.Reversed(int(v.Num), it.Scale))
+				vals[r] = float64(survey.Reversed(int(x), it.Scale))
 			default:
-				vals[r] = v.Num
+				vals[r] = x
 			}
 		}
-		c, err := stats.NewColumn(res.Variables[i].Name, vals)
+		c, err := stats.NewColumn(a.res.Variables[i].Name, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -509,28 +650,36 @@ func (res *SurveyResults) scoredItems(rows [][]survey.Value, items []*survey.Ite
 
 // compare runs the test that fits the number of groups with values.
 func compare(v *stats.Column, g *stats.Factor) (*Comparison, error) {
-	seen := map[string]bool{}
+	levels := g.Levels()
+	counts := make([]int, len(levels))
 	for i := range v.Len() {
-		if _, ok := v.Value(i); !ok {
+		if _, ok := v.Value(i); ok {
+			if l := g.Level(i); l >= 0 {
+				counts[l]++
+			}
+		}
+	}
+	groups := make([][]float64, len(levels))
+	for l, n := range counts {
+		groups[l] = make([]float64, 0, n)
+	}
+	for i := range v.Len() {
+		x, ok := v.Value(i)
+		if !ok {
 			continue
 		}
-		if l, ok := g.Label(i); ok {
-			seen[l] = true
+		if l := g.Level(i); l >= 0 {
+			groups[l] = append(groups[l], x)
 		}
 	}
 	c := &Comparison{}
-	for _, level := range g.Levels() {
-		var vals []float64
-		for i := range v.Len() {
-			x, ok := v.Value(i)
-			if l, in := g.Label(i); ok && in && l == level {
-				vals = append(vals, x)
-			}
-		}
+	seen := 0
+	for l, vals := range groups {
 		if len(vals) == 0 {
 			continue
 		}
-		col, err := stats.NewColumn(level, vals)
+		seen++
+		col, err := stats.NewColumn(levels[l], vals)
 		if err != nil {
 			return nil, err
 		}
@@ -538,10 +687,10 @@ func compare(v *stats.Column, g *stats.Factor) (*Comparison, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.Groups = append(c.Groups, stats.GroupSummary{Name: level, N: d.N, Mean: d.Mean, SD: d.SD})
+		c.Groups = append(c.Groups, stats.GroupSummary{Name: levels[l], N: d.N, Mean: d.Mean, SD: d.SD})
 	}
 	var err, nerr error
-	if len(seen) == 2 {
+	if seen == 2 {
 		c.T, err = stats.IndependentT(v, g)
 		c.MW, nerr = stats.MannWhitneyU(v, g)
 	} else {
@@ -561,7 +710,8 @@ func compare(v *stats.Column, g *stats.Factor) (*Comparison, error) {
 	return c, nil
 }
 
-func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *stats.Factor) (ItemResult, error) {
+func (a *analysis) item(it *survey.Item) (ItemResult, error) {
+	res, tab := a.res, a.tab
 	ir := ItemResult{Item: it}
 	var idx []int
 	for i, v := range res.Variables {
@@ -571,11 +721,11 @@ func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *st
 	}
 	switch it.Kind {
 	case survey.Text:
-		for _, row := range rows {
-			if v := row[idx[0]]; !v.Missing {
+		for _, s := range tab.Strings(idx[0]) {
+			if s != "" {
 				ir.NTexts++
 				if len(ir.Texts) < MaxTexts {
-					ir.Texts = append(ir.Texts, v.Str)
+					ir.Texts = append(ir.Texts, s)
 				}
 			}
 		}
@@ -586,10 +736,10 @@ func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *st
 			v := res.Variables[i]
 			fr := FreqRow{Code: v.Option, Label: res.labelOf(survey.Variable{ValueLabels: it.AllOptions()}, v.Option)}
 			n := 0
-			for _, row := range rows {
-				if !row[i].Missing {
+			for _, x := range tab.Floats(i) {
+				if !math.IsNaN(x) {
 					n++
-					if row[i].Num == 1 {
+					if x == 1 {
 						fr.Count++
 					}
 				}
@@ -597,16 +747,20 @@ func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *st
 			if n > 0 {
 				fr.Percent = 100 * float64(fr.Count) / float64(n)
 			}
-			ft.N, ft.Missing = n, len(rows)-n
+			ft.N, ft.Missing = n, tab.Len()-n
 			ft.Rows = append(ft.Rows, fr)
 		}
 		ir.Freqs = append(ir.Freqs, ft)
 		return ir, nil
 	}
-	for _, i := range idx {
-		ft, err := res.frequencies(rows, i)
+	var first *stats.Factor // the item's own (first) variable's factor
+	for k, i := range idx {
+		ft, f, err := a.frequencies(i)
 		if err != nil {
 			return ir, err
+		}
+		if k == 0 {
+			first = f
 		}
 		ft.Label = it.Label(res.Query.Lang)
 		if it.Kind == survey.Matrix {
@@ -618,7 +772,7 @@ func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *st
 		}
 	}
 	if it.Kind == survey.Likert || it.Kind == survey.Number {
-		col, err := column(res.Variables[idx[0]].Name, rows, idx[0], it.Kind == survey.Number)
+		col, err := a.column(idx[0], it.Kind == survey.Number)
 		if err != nil {
 			return ir, err
 		}
@@ -627,18 +781,22 @@ func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *st
 				return ir, err
 			}
 		}
-		if group != nil {
-			if ir.Compare, err = compare(col, group); err != nil {
+		if a.group != nil {
+			if ir.Compare, err = compare(col, a.group); err != nil {
 				return ir, err
 			}
 		}
 	}
-	if group != nil && (it.Kind == survey.Single || it.Kind == survey.Demographic) && res.Variables[idx[0]].Name != res.Group.Name {
-		f, err := res.factor(rows, idx[0])
-		if err != nil {
-			return ir, err
+	if a.group != nil && (it.Kind == survey.Single || it.Kind == survey.Demographic) && res.Variables[idx[0]].Name != res.Group.Name {
+		f := first
+		if f == nil {
+			var err error
+			if f, err = a.factor(idx[0]); err != nil {
+				return ir, err
+			}
 		}
-		if ir.Chi, err = stats.ChiSquareTest(f, group); err != nil {
+		var err error
+		if ir.Chi, err = stats.ChiSquareTest(f, a.group); err != nil {
 			if ir.ChiErr, err = reason(err); err != nil {
 				return ir, err
 			}
@@ -648,21 +806,22 @@ func (res *SurveyResults) item(rows [][]survey.Value, it *survey.Item, group *st
 }
 
 // frequencies tabulates categorical variable i with stats' frequency table,
-// listing every option (unchosen ones as zero) in option order.
-func (res *SurveyResults) frequencies(rows [][]survey.Value, i int) (FreqTable, error) {
-	v := res.Variables[i]
+// listing every option (unchosen ones as zero) in option order, and
+// returns the factor it counted (nil for a variable with no value labels).
+func (a *analysis) frequencies(i int) (FreqTable, *stats.Factor, error) {
+	v := a.res.Variables[i]
 	ft := FreqTable{Variable: v, Label: v.Label}
 	if len(v.ValueLabels) == 0 {
-		return ft, nil
+		return ft, nil, nil
 	}
-	f, err := res.factor(rows, i)
+	f, err := a.factor(i)
 	if err != nil {
-		return ft, err
+		return ft, nil, err
 	}
 	fr := stats.FactorFrequencies(f)
 	ft.N, ft.Missing = fr.N, fr.Missing
 	for k, row := range fr.Rows {
 		ft.Rows = append(ft.Rows, FreqRow{Code: v.ValueLabels[k].Value, Label: row.Label, Count: row.Count, Percent: row.ValidPercent})
 	}
-	return ft, nil
+	return ft, f, nil
 }

@@ -84,22 +84,10 @@ func pearson(x, y []float64) (float64, bool) {
 
 // averageRanks ranks values from 1, giving tied values the mean of their ranks.
 func averageRanks(xs []float64) []float64 {
-	idx := make([]int, len(xs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sortIndex(idx, xs)
+	rk := newRanker(xs)
 	ranks := make([]float64, len(xs))
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && xs[idx[j]] == xs[idx[i]] {
-			j++
-		}
-		r := float64(i+j+1) / 2
-		for k := i; k < j; k++ {
-			ranks[idx[k]] = r
-		}
-		i = j
+	for i, x := range xs {
+		ranks[i] = rk.rank(x)
 	}
 	return ranks
 }

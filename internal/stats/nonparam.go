@@ -38,7 +38,32 @@ type KruskalWallis struct {
 
 // rankGroups ranks all grouped values together (average ranks for ties) and
 // returns the rank sums per group and Σ(t³ − t) over tie groups.
+//
+// Ranks are multiples of ½, so while the sums stay below 2^51 every partial
+// sum is exact and the order of adding does not matter: the ranks then come
+// from a ranker (counting, for Likert answers) and are added row by row.
+// Larger samples are sorted and added in sorted order.
 func rankGroups(v *Column, gr *groupedRows) (sums []float64, ties float64) {
+	sums = make([]float64, len(gr.rows))
+	if n := float64(gr.n); n*(n+1)/2 < 1<<51 {
+		xs := make([]float64, 0, gr.n)
+		for _, rows := range gr.rows {
+			for _, r := range rows {
+				xs = append(xs, v.x[r])
+			}
+		}
+		rk := newRanker(xs)
+		off := 0
+		for j, rows := range gr.rows {
+			var s float64
+			for _, x := range xs[off : off+len(rows)] {
+				s += rk.rank(x)
+			}
+			sums[j] = s
+			off += len(rows)
+		}
+		return sums, rk.ties()
+	}
 	type obs struct {
 		x float64
 		g int
@@ -50,7 +75,6 @@ func rankGroups(v *Column, gr *groupedRows) (sums []float64, ties float64) {
 		}
 	}
 	slices.SortFunc(all, func(a, b obs) int { return cmp.Compare(a.x, b.x) })
-	sums = make([]float64, len(gr.rows))
 	for i := 0; i < len(all); {
 		j := i
 		for j < len(all) && all[j].x == all[i].x {

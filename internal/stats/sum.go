@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
@@ -54,11 +53,65 @@ func sumSquares(xs []float64) (ss, m float64) {
 // counted rather than compared, which keeps 60 items × 100,000 answers fast.
 func sortedCopy(xs []float64) []float64 {
 	out := append([]float64(nil), xs...)
-	if len(out) > 64 && countingSort(out) {
+	if len(out) > 64 && (countingSort(out) || fewValuesSort(out)) {
 		return out
 	}
 	slices.Sort(out)
 	return out
+}
+
+// maxFewValues is how many distinct values fewValuesSort counts.
+const maxFewValues = 256
+
+// fewValuesSort sorts xs in place when it holds at most maxFewValues
+// distinct values, such as dimension scores (means of a few Likert
+// answers), by counting them in a small hash table, and reports whether it
+// did. Equal values are then the same bits, so the result is exactly
+// slices.Sort's; it declines negative zero (equal to zero but not the same
+// bits, which slices.Sort leaves in no defined order) and NaN.
+func fewValuesSort(xs []float64) bool {
+	const size = rankSlots
+	var keys [size]uint64
+	var counts [size]int
+	distinct := 0
+	for _, x := range xs {
+		b := math.Float64bits(x)
+		if x != x || (x == 0 && b != 0) {
+			return false
+		}
+		h := rankHash(b)
+		for counts[h] > 0 && keys[h] != b {
+			h = (h + 1) & (size - 1)
+		}
+		if counts[h] == 0 {
+			if distinct == maxFewValues {
+				return false
+			}
+			keys[h] = b
+			distinct++
+		}
+		counts[h]++
+	}
+	vals := make([]float64, 0, distinct)
+	for h, c := range counts {
+		if c > 0 {
+			vals = append(vals, math.Float64frombits(keys[h]))
+		}
+	}
+	slices.Sort(vals)
+	i := 0
+	for _, v := range vals {
+		b := math.Float64bits(v)
+		h := rankHash(b)
+		for keys[h] != b || counts[h] == 0 {
+			h = (h + 1) & (size - 1)
+		}
+		for c := counts[h]; c > 0; c-- {
+			xs[i] = v
+			i++
+		}
+	}
+	return true
 }
 
 // countingSort sorts xs in place when every value is an integer within a
@@ -114,8 +167,3 @@ func quantile7(sorted []float64, p float64) float64 {
 
 // median of unsorted data.
 func median(xs []float64) float64 { return quantile7(sortedCopy(xs), 0.5) }
-
-// sortIndex orders idx by the values xs[idx[i]].
-func sortIndex(idx []int, xs []float64) {
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(xs[a], xs[b]) })
-}
