@@ -297,7 +297,9 @@ func (s *Service) Communities(ctx context.Context, viewer *account.User, f store
 // everything of their subtree, and filtered lists take the query.
 func (s *Service) communitiesUnder(ctx context.Context, f store.CommunityFilter) ([]*community.Community, int, error) {
 	refs, err := cachedRead(ctx, s.reads, communityRefsKey(f.InstitutionPath), communityTables,
-		func(ctx context.Context) ([]store.CommunityRef, error) { return s.db.R().CommunityRefs(ctx, f.InstitutionPath) })
+		func(ctx context.Context) ([]store.CommunityRef, error) {
+			return s.db.R().CommunityRefs(ctx, f.InstitutionPath)
+		})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -14,7 +14,8 @@ type CommunityHome struct {
 	Community *community.Community
 	Access    Access
 	// Members, Themes and Briefings are shared through the read cache:
-	// read-only.
+	// read-only. Shared numbers their read (see readCache.readID).
+	Shared    uint64
 	Members   []store.Member
 	Themes    []*community.Proposal // adopted, current
 	Briefings []*briefing.Briefing  // the latest published
@@ -47,7 +48,7 @@ func (s *Service) CommunityHome(ctx context.Context, viewer *account.User, id in
 	h := &CommunityHome{Community: c, Access: a}
 	shared, err := cachedRead(ctx, s.reads, communityHomeKey{id, memberLimit, memberOffset, briefings}, communityHomeTables,
 		func(ctx context.Context) (*CommunityHome, error) {
-			h := &CommunityHome{}
+			h := &CommunityHome{Shared: s.reads.readID()}
 			var err error
 			if h.Members, err = r.Members(ctx, id, memberLimit, memberOffset); err != nil {
 				return nil, err
@@ -63,7 +64,7 @@ func (s *Service) CommunityHome(ctx context.Context, viewer *account.User, id in
 	if err != nil {
 		return nil, err
 	}
-	h.Members, h.Themes, h.Briefings = shared.Members, shared.Themes, shared.Briefings
+	h.Shared, h.Members, h.Themes, h.Briefings = shared.Shared, shared.Members, shared.Themes, shared.Briefings
 	if a.Lead {
 		if h.Requests, err = r.PendingRequests(ctx, id); err != nil {
 			return nil, err

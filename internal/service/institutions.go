@@ -166,6 +166,9 @@ func (s *Service) institution(ctx context.Context, id int64) (*space.Space, erro
 // CanManage is the same for every viewer and comes from the read cache:
 // read-only.
 type InstitutionPage struct {
+	// Shared numbers the read of everything but CanManage (see
+	// readCache.readID).
+	Shared        uint64
 	Space         *space.Space
 	Ancestors     []*space.Space // root first, excluding the space itself
 	Children      []*space.Space
@@ -180,7 +183,9 @@ type InstitutionPage struct {
 // shows its teachers; personal details stay on each person's own page.
 func (s *Service) Institution(ctx context.Context, viewer *account.User, id int64, memberLimit, memberOffset int) (*InstitutionPage, error) {
 	shared, err := cachedRead(ctx, s.reads, institutionPageKey{id, memberLimit, memberOffset}, institutionPageTables,
-		func(ctx context.Context) (*InstitutionPage, error) { return s.loadInstitutionPage(ctx, id, memberLimit, memberOffset) })
+		func(ctx context.Context) (*InstitutionPage, error) {
+			return s.loadInstitutionPage(ctx, id, memberLimit, memberOffset)
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +212,7 @@ func (s *Service) loadInstitutionPage(ctx context.Context, id int64, memberLimit
 		return nil, err
 	}
 	r := s.db.R()
-	p := &InstitutionPage{Space: sp}
+	p := &InstitutionPage{Shared: s.reads.readID(), Space: sp}
 	ids, err := space.AncestorIDs(sp.Path)
 	if err != nil {
 		return nil, err

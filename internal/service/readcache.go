@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -33,6 +34,7 @@ type readCache struct {
 	db      *store.DB
 	lru     *lru.Cache[any, stampedValue]
 	loading singleflight.Group
+	reads   atomic.Uint64
 }
 
 type stampedValue struct {
@@ -81,3 +83,9 @@ func cachedRead[T any](ctx context.Context, c *readCache, key any, tables []stri
 	}
 	return v.(T), nil
 }
+
+// readID numbers a read made for the cache. A value that carries the number
+// of its read lets the pages cache what they render of it: a new read of
+// the same data gets a new number, so HTML made of an older one is never
+// shown for it.
+func (c *readCache) readID() uint64 { return c.reads.Add(1) }

@@ -31,6 +31,7 @@ type versions struct {
 	mu       sync.RWMutex
 	tables   map[string]*atomic.Uint64
 	parsed   sync.Map // SQL text → writeTarget
+	nparsed  atomic.Int32
 	cascades atomic.Pointer[map[string][]string]
 }
 
@@ -98,7 +99,10 @@ func (v *versions) target(query string) writeTarget {
 		return w.(writeTarget)
 	}
 	w := parseWrite(query)
-	if len(query) <= maxCachedQuery {
+	// Texts are written in the code, but a few are assembled per call
+	// (lists of IDs): past a bound they are parsed each time instead.
+	if len(query) <= maxCachedQuery && v.nparsed.Load() < maxCachedStatements {
+		v.nparsed.Add(1)
 		v.parsed.Store(query, w)
 	}
 	return w

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"time"
@@ -236,27 +235,6 @@ func (s *Server) showBriefingFigures(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.renderFragment(w, r, status, "briefing_form", "figures-panel", v)
-}
-
-// renderFragment executes one named template of a page, without the
-// layout, for htmx to swap into the page.
-func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, status int, page, name string, view any) {
-	t, ok := s.pages[info(r).lang][page]
-	if !ok {
-		s.log.Error("no such page template", "page", page)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, view); err != nil {
-		s.log.Error("render fragment", "page", page, "fragment", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // saveBriefingForm ends a POST of the editor: "redraft" recomputes the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -126,6 +127,31 @@ type communityView struct {
 	NewLink     string // an invite link just made: shown this once
 	DecideID    int64
 	Reason      string
+
+	// shared numbers the read of Members, Themes and Briefings, for the
+	// fragment cache (see Shared).
+	shared uint64
+	frag   fragmenter
+}
+
+// sharedSectionKey names a section of a community's home rendered for
+// every viewer alike: the read of its data and the language.
+type sharedSectionKey struct {
+	name string
+	read uint64
+	lang string
+}
+
+// Shared renders one of the home's sections that show the same to every
+// viewer (its themes, briefings, and members for those who do not manage
+// them) through the fragment cache: a page of thirty members was most of
+// the page's rendering time. Leads get their members with the forms to
+// manage them, rendered for them alone.
+func (v *communityView) Shared(name string) (template.HTML, error) {
+	if name == "community-members" && v.A.Lead && !v.A.Archived {
+		return v.frag.execute(name, v)
+	}
+	return v.frag.render(sharedSectionKey{name: name, read: v.shared, lang: v.Lang}, name, v)
 }
 
 // Err is the error of one field of one form.
@@ -170,7 +196,8 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, id int64)
 	}
 	c := h.Community
 	v := &communityView{C: c, A: h.Access, Roles: community.Roles, InviteRole: community.RoleMember, LinkDays: strconv.Itoa(service.DefaultInviteDays),
-		Members: h.Members, Themes: h.Themes, Briefings: h.Briefings, Requests: h.Requests, MyRequest: h.MyRequest}
+		Members: h.Members, Themes: h.Themes, Briefings: h.Briefings, Requests: h.Requests, MyRequest: h.MyRequest,
+		shared: h.Shared, frag: s.fragmenter(r, "community")}
 	v.Page = s.page(r, "")
 	v.Page.Title, v.Page.Path = c.Space.Name, communityPath(id)
 	v.Pager = newPager(pr, page, membersPerPage, c.Space.MemberCount)

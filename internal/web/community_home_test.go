@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/briefing"
+	"github.com/yanxiu/yanxiu/internal/community"
 	"github.com/yanxiu/yanxiu/internal/testkit"
 )
 
@@ -96,6 +97,48 @@ func TestMessagesLinkAndUnreadBadge(t *testing.T) {
 			if _, badge := get(t, stranger, base+"/notifications/unread-messages"); badge != "" {
 				t.Errorf("message badge after reading = %q", badge)
 			}
+		})
+	}
+}
+
+// The sections of a community's home that every viewer sees alike are
+// rendered once and shared, yet a lead still gets the forms that manage
+// members, others never do, and a new member, theme or name shows on the
+// next visit.
+func TestCommunityHomeSharedSections(t *testing.T) {
+	for _, e := range testkit.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			s := newBriefingSite(t, e)
+			svc := s.srv.App.Service
+			ctx := context.Background()
+			anon, teacher, host := s.client(t, nil), s.client(t, s.teacher), s.client(t, s.schoolAdm)
+			manage := `action="` + s.pub + `/members/` + itoa(s.teacher.ID) + `/role"`
+			for i := range 2 { // the second round comes from the caches
+				code, body := get(t, host, s.srv.URL+s.pub)
+				wantStatus(t, fmt.Sprint("host's home ", i), code, http.StatusOK, body, manage, `community-members managed`, "大单元&lt;教学&gt;")
+				for _, c := range []*http.Client{anon, teacher} {
+					code, body := get(t, c, s.srv.URL+s.pub)
+					wantStatus(t, fmt.Sprint("member's home ", i), code, http.StatusOK, body, "/u/"+s.teacher.Username, "大单元&lt;教学&gt;")
+					if strings.Contains(body, manage) || strings.Contains(body, "community-members managed") {
+						t.Fatalf("round %d: a viewer who does not lead sees the member management", i)
+					}
+				}
+			}
+			if _, err := svc.Join(ctx, s.colleague, s.pubID, ""); err != nil {
+				t.Fatal(err)
+			}
+			p, err := svc.Propose(ctx, s.teacher, s.pubID, community.ProposalInput{Title: "作业设计", Problem: "负担重"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Adopt(ctx, s.schoolAdm, s.pubID, []int64{p.ID}, ""); err != nil {
+				t.Fatal(err)
+			}
+			code, body := get(t, anon, s.srv.URL+s.pub)
+			wantStatus(t, "home after changes", code, http.StatusOK, body, "/u/"+s.colleague.Username, "作业设计")
+			code, body = get(t, host, s.srv.URL+s.pub)
+			wantStatus(t, "host's home after changes", code, http.StatusOK, body,
+				`action="`+s.pub+`/members/`+itoa(s.colleague.ID)+`/role"`)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -93,8 +92,9 @@ func (f fragmenter) execute(name string, data any) (template.HTML, error) {
 	if f.t == nil {
 		return "", fmt.Errorf("fragment %s: no page templates", name)
 	}
-	var buf bytes.Buffer
-	if err := f.t.ExecuteTemplate(&buf, name, data); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := f.t.ExecuteTemplate(buf, name, data); err != nil {
 		return "", fmt.Errorf("fragment %s: %w", name, err)
 	}
 	return template.HTML(buf.String()), nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 
@@ -63,6 +64,20 @@ type institutionView struct {
 	// The newest of its featured resources (精品资源), and how many.
 	Featured      []*resource.Resource
 	FeaturedTotal int
+
+	frag fragmenter
+}
+
+// Shared renders one of the page's sections that show the same to every
+// viewer who does not manage the institution (its announcements, members
+// and sub-units) through the fragment cache, keyed by the read of the
+// page's data and the language; managers get theirs, with the forms,
+// rendered for them alone.
+func (v *institutionView) Shared(name string) (template.HTML, error) {
+	if v.I.CanManage {
+		return v.frag.execute(name, v)
+	}
+	return v.frag.render(sharedSectionKey{name: name, read: v.I.Shared, lang: v.Lang}, name, v)
 }
 
 const membersPerPage = 30
@@ -87,7 +102,7 @@ func (s *Server) institutionPage(w http.ResponseWriter, r *http.Request) (*insti
 	p := s.page(r, "")
 	p.Title = ip.Space.Name
 	return &institutionView{Page: p, I: ip, Pager: newPager(r, page, membersPerPage, ip.Space.MemberCount),
-		Communities: cs, CommunityTotal: ctotal}, true
+		Communities: cs, CommunityTotal: ctotal, frag: s.fragmenter(r, "institution")}, true
 }
 
 // showInstitution renders an institutional space. Its activity stream,
