@@ -238,7 +238,7 @@ func (s *Service) CreateTopic(ctx context.Context, actor *account.User, communit
 // topicFor loads a topic with its community and the viewer's access,
 // failing unless the viewer may read the community.
 func (s *Service) topicFor(ctx context.Context, viewer *account.User, id int64) (*discussion.Topic, *community.Community, Access, error) {
-	t, err := s.db.R().TopicByID(ctx, id)
+	t, _, err := s.topicByID(ctx, id)
 	if err != nil {
 		return nil, nil, Access{}, err
 	}
@@ -248,6 +248,29 @@ func (s *Service) topicFor(ctx context.Context, viewer *account.User, id int64) 
 	}
 	return t, c, a, nil
 }
+
+// topicByID reads a topic through the read cache, with the number of that
+// read (see readCache.readID); the caller gets its own copy.
+func (s *Service) topicByID(ctx context.Context, id int64) (*discussion.Topic, uint64, error) {
+	shared, err := cachedRead(ctx, s.reads, topicKey(id), topicTables, func(ctx context.Context) (sharedTopic, error) {
+		t, err := s.db.R().TopicByID(ctx, id)
+		return sharedTopic{t, s.reads.readID()}, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	t := *shared.t
+	return &t, shared.read, nil
+}
+
+type topicKey int64
+
+type sharedTopic struct {
+	t    *discussion.Topic
+	read uint64
+}
+
+var topicTables = []string{"topics", "users", "boards", "theme_proposals"}
 
 // replyFor loads a reply with its topic, community and the viewer's access.
 func (s *Service) replyFor(ctx context.Context, viewer *account.User, id int64) (*discussion.Reply, *discussion.Topic, *community.Community, Access, error) {
@@ -262,32 +285,44 @@ func (s *Service) replyFor(ctx context.Context, viewer *account.User, id int64) 
 	return r, t, c, a, nil
 }
 
-// repliesPage reads a page of a topic's replies for viewer. The replies
-// are the same for every viewer and come from the read cache (a topic's
-// first page is what every visitor opens: profiles put a third of the page
-// there); each viewer gets copies with their own likes marked, read from
-// the index of their likes in one range.
-func (s *Service) repliesPage(ctx context.Context, viewer *account.User, t *discussion.Topic, offset int) ([]*discussion.Reply, error) {
+// repliesPage reads a page of a topic's replies for viewer, with the number
+// of the read of the replies (see readCache.readID). The replies are the
+// same for every viewer and come from the read cache (a topic's first page
+// is what every visitor opens: profiles put a third of the page there);
+// the viewer's likes are read from the index of their likes in one range
+// and marked on copies of the replies they like. The other replies are the
+// shared ones: read-only.
+func (s *Service) repliesPage(ctx context.Context, viewer *account.User, t *discussion.Topic, offset int) ([]*discussion.Reply, uint64, error) {
 	shared, err := cachedRead(ctx, s.reads, repliesPageKey{t.ID, offset, t.ReplyCount}, repliesPageTables,
-		func(ctx context.Context) ([]*discussion.Reply, error) {
-			return s.db.R().RepliesPage(ctx, t.ID, 0, offset, t.ReplyCount, discussion.PageSize)
+		func(ctx context.Context) (sharedReplies, error) {
+			rs, err := s.db.R().RepliesPage(ctx, t.ID, 0, offset, t.ReplyCount, discussion.PageSize)
+			return sharedReplies{rs, s.reads.readID()}, err
 		})
-	if err != nil || len(shared) == 0 {
-		return nil, err
+	if err != nil || len(shared.replies) == 0 {
+		return nil, shared.read, err
 	}
 	liked := map[int64]bool{}
 	if viewer != nil {
-		if liked, err = s.db.R().LikedReplies(ctx, viewer.ID, shared[0].ID, shared[len(shared)-1].ID); err != nil {
-			return nil, err
+		first, last := shared.replies[0].ID, shared.replies[len(shared.replies)-1].ID
+		if liked, err = s.db.R().LikedReplies(ctx, viewer.ID, first, last); err != nil {
+			return nil, 0, err
 		}
 	}
-	out := make([]*discussion.Reply, len(shared))
-	for i, rp := range shared {
-		cp := *rp
-		cp.Liked = liked[rp.ID]
-		out[i] = &cp
+	out := make([]*discussion.Reply, len(shared.replies))
+	for i, rp := range shared.replies {
+		out[i] = rp
+		if liked[rp.ID] {
+			cp := *rp
+			cp.Liked = true
+			out[i] = &cp
+		}
 	}
-	return out, nil
+	return out, shared.read, nil
+}
+
+type sharedReplies struct {
+	replies []*discussion.Reply
+	read    uint64
 }
 
 // repliesPageKey names a page of replies: the topic, where the page starts
@@ -304,7 +339,13 @@ type TopicPage struct {
 	Community *community.Community
 	Access    Access
 	Topic     *discussion.Topic
-	Replies   []discussion.Threaded
+	// Replies may be shared with other requests through the read cache:
+	// read-only. TopicRead and RepliesRead number the reads of the topic
+	// and of its replies (see readCache.readID), for caching what is made
+	// of them.
+	Replies     []discussion.Threaded
+	TopicRead   uint64
+	RepliesRead uint64
 	// Attachments by reply ID; key 0 holds the topic's own files.
 	Attachments   map[int64][]*discussion.Attachment
 	Page, Pages   int
@@ -319,11 +360,15 @@ type TopicPage struct {
 // The page is read by key from the (topic_id, id) index; the page count
 // comes from the topic's reply counter, so no page needs a COUNT or a sort.
 func (s *Service) Topic(ctx context.Context, viewer *account.User, id int64, page int) (*TopicPage, error) {
-	t, c, a, err := s.topicFor(ctx, viewer, id)
+	t, topicRead, err := s.topicByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	p := &TopicPage{Community: c, Access: a, Topic: t, Pages: discussion.Pages(t.ReplyCount),
+	c, a, err := s.community(ctx, viewer, t.SpaceID)
+	if err != nil {
+		return nil, err
+	}
+	p := &TopicPage{Community: c, Access: a, Topic: t, TopicRead: topicRead, Pages: discussion.Pages(t.ReplyCount),
 		CanMarkExpert: !a.Archived && (a.Role == community.RoleExpert || a.Host)}
 	p.Page = min(max(1, page), p.Pages)
 	p.CanReply = a.Write && (a.Lead || !t.Locked && !t.Hidden)
@@ -336,9 +381,26 @@ func (s *Service) Topic(ctx context.Context, viewer *account.User, id int64, pag
 	}
 	r := s.db.R()
 	offset := (p.Page - 1) * discussion.PageSize
-	replies, err := s.repliesPage(ctx, viewer, t, offset)
+	replies, repliesRead, err := s.repliesPage(ctx, viewer, t, offset)
 	if err != nil {
 		return nil, err
+	}
+	p.RepliesRead = repliesRead
+	if !a.Lead {
+		// What hidden replies said is for leads only; the page's replies are
+		// shared, so the blanked ones are copies.
+		for i, rp := range replies {
+			if rp.Hidden || rp.QuoteHidden && rp.QuoteExcerpt != "" {
+				cp := *rp
+				if cp.Hidden {
+					cp.Body, cp.BodyHTML, cp.QuoteExcerpt = "", "", ""
+				}
+				if cp.QuoteHidden {
+					cp.QuoteExcerpt = ""
+				}
+				replies[i] = &cp
+			}
+		}
 	}
 	p.Replies = discussion.Arrange(replies, offset)
 	p.Attachments = map[int64][]*discussion.Attachment{}
@@ -366,11 +428,7 @@ func (s *Service) Topic(ctx context.Context, viewer *account.User, id int64, pag
 	}
 	for _, rp := range replies {
 		if rp.Hidden {
-			rp.Body, rp.BodyHTML, rp.QuoteExcerpt = "", "", ""
 			delete(p.Attachments, rp.ID)
-		}
-		if rp.QuoteHidden {
-			rp.QuoteExcerpt = ""
 		}
 	}
 	return p, nil

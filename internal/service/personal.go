@@ -20,7 +20,8 @@ import (
 
 // PersonalSpace is everything a personal space page shows.
 type PersonalSpace struct {
-	Owner       *account.User
+	Owner *account.User
+	// Space and Institution are shared through the read cache: read-only.
 	Space       *space.Space
 	Institution *space.Space // home institution, nil for none
 	Follow      store.FollowStats
@@ -33,31 +34,15 @@ type PersonalSpace struct {
 // spaces are public by design (they are how teachers find each other); what
 // they show is filtered by each entry's visibility.
 func (s *Service) PersonalSpace(ctx context.Context, viewer *account.User, username string, limit, offset int) (*PersonalSpace, error) {
-	owner, err := s.UserByUsername(ctx, username)
+	o, err := cachedRead(ctx, s.reads, ownerKey(account.NormalizeUsername(username)), ownerTables,
+		func(ctx context.Context) (*spaceOwner, error) { return s.loadOwner(ctx, username) })
 	if err != nil {
 		return nil, err
 	}
-	if owner.Disabled {
-		return nil, apperr.New(apperr.NotFound, "error.not_found")
-	}
+	cp := *o.user // the caller's own copy
+	owner := &cp
 	r := s.db.R()
-	p := &PersonalSpace{Owner: owner, IsOwner: viewer != nil && viewer.ID == owner.ID}
-	// The personal space and the owner's institution in one statement.
-	spaces, err := r.SpacesByIDs(ctx, []int64{owner.PersonalSpaceID, owner.InstitutionID})
-	if err != nil {
-		return nil, err
-	}
-	for _, sp := range spaces {
-		switch sp.ID {
-		case owner.PersonalSpaceID:
-			p.Space = sp
-		case owner.InstitutionID:
-			p.Institution = sp
-		}
-	}
-	if p.Space == nil {
-		return nil, fmt.Errorf("personal space %d of %s: %w", owner.PersonalSpaceID, owner.Username, apperr.New(apperr.NotFound, "error.not_found"))
-	}
+	p := &PersonalSpace{Owner: owner, Space: o.space, Institution: o.institution, IsOwner: viewer != nil && viewer.ID == owner.ID}
 	var viewerID int64
 	if viewer != nil {
 		viewerID = viewer.ID
@@ -69,6 +54,47 @@ func (s *Service) PersonalSpace(ctx context.Context, viewer *account.User, usern
 		return nil, err
 	}
 	return p, nil
+}
+
+// spaceOwner is who a personal space belongs to, with the space and their
+// institution: the same for every visitor, so it comes from the read
+// cache (the spaces are shared: read-only).
+type spaceOwner struct {
+	user               *account.User
+	space, institution *space.Space
+}
+
+type ownerKey string
+
+var ownerTables = []string{"users", "spaces"}
+
+// loadOwner reads the owner of a personal space, refusing disabled ones.
+func (s *Service) loadOwner(ctx context.Context, username string) (*spaceOwner, error) {
+	u, err := s.UserByUsername(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	o := &spaceOwner{user: u}
+	// The personal space and the owner's institution in one statement.
+	spaces, err := s.db.R().SpacesByIDs(ctx, []int64{u.PersonalSpaceID, u.InstitutionID})
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range spaces {
+		switch sp.ID {
+		case u.PersonalSpaceID:
+			o.space = sp
+		case u.InstitutionID:
+			o.institution = sp
+		}
+	}
+	if o.space == nil {
+		return nil, fmt.Errorf("personal space %d of %s: %w", u.PersonalSpaceID, u.Username, apperr.New(apperr.NotFound, "error.not_found"))
+	}
+	return o, nil
 }
 
 // Follow makes actor follow the user with the given username.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,28 +36,53 @@ type readCache struct {
 	lru     *lru.Cache[any, stampedValue]
 	loading singleflight.Group
 	reads   atomic.Uint64
+	// mu orders the additions, so that bytes counts what the LRU holds.
+	mu    sync.Mutex
+	bytes atomic.Int64
 }
 
 type stampedValue struct {
 	stamp   uint64
 	expires time.Time
+	size    int
 	v       any
 }
 
-// readCacheEntries bounds the cache: an entry is one page's part (thirty
-// members, a community record), a few KB, so the bound is a few tens of MB
-// at most and in practice far less.
-const readCacheEntries = 4096
+// readCacheEntries and readCacheBytes bound the cache. Entries range from
+// a community's record (a few hundred bytes) to a page of fifty replies
+// (tens of KB), so the bytes bound is the one that holds: the cache is
+// live heap, within the server's memory budget (GOMEMLIMIT, cmd/yanxiu).
+const (
+	readCacheEntries = 4096
+	readCacheBytes   = 8 << 20
+)
 
 // readMaxAge is how stale a value may be when another process wrote it.
 const readMaxAge = 10 * time.Second
 
 func newReadCache(db *store.DB) *readCache {
-	c, err := lru.New[any, stampedValue](readCacheEntries)
+	rc := &readCache{db: db}
+	c, err := lru.NewWithEvict(readCacheEntries, func(_ any, e stampedValue) { rc.bytes.Add(-int64(e.size)) })
 	if err != nil {
 		panic(err) // only for a size below one
 	}
-	return &readCache{db: db, lru: c}
+	rc.lru = c
+	return rc
+}
+
+// add files a value, evicting the least recently used ones past the bytes
+// bound.
+func (c *readCache) add(key any, e stampedValue) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lru.Remove(key) // a replaced value would leave the count without its eviction
+	c.bytes.Add(int64(e.size))
+	c.lru.Add(key, e)
+	for c.bytes.Load() > readCacheBytes {
+		if _, _, ok := c.lru.RemoveOldest(); !ok {
+			break
+		}
+	}
 }
 
 // cachedRead returns the value under key if none of tables has been written
@@ -73,7 +99,7 @@ func cachedRead[T any](ctx context.Context, c *readCache, key any, tables []stri
 		v, err := load(context.WithoutCancel(ctx))
 		if err == nil {
 			age := readMaxAge/2 + rand.N(readMaxAge/2)
-			c.lru.Add(key, stampedValue{stamp: stamp, expires: time.Now().Add(age), v: v})
+			c.add(key, stampedValue{stamp: stamp, expires: time.Now().Add(age), size: sizeOf(v), v: v})
 		}
 		return v, err
 	})
@@ -89,3 +115,39 @@ func cachedRead[T any](ctx context.Context, c *readCache, key any, tables []stri
 // the same data gets a new number, so HTML made of an older one is never
 // shown for it.
 func (c *readCache) readID() uint64 { return c.reads.Add(1) }
+
+// sizeOf estimates the bytes a cached value holds, for the bytes bound:
+// a fixed share per record plus its longer texts.
+func sizeOf(v any) int {
+	const record = 512
+	switch v := v.(type) {
+	case sharedReplies:
+		n := 0
+		for _, r := range v.replies {
+			n += record + len(r.BodyHTML) + len(r.QuoteExcerpt)
+		}
+		return n
+	case sharedTopic:
+		return record + len(v.t.Body) + len(v.t.BodyHTML)
+	case *CommunityHome:
+		n := record * (1 + len(v.Members) + len(v.Themes) + len(v.Briefings))
+		for _, m := range v.Members {
+			n += len(m.User.Bio)
+		}
+		return n
+	case *InstitutionPage:
+		n := record * (1 + len(v.Ancestors) + len(v.Children) + len(v.Members) + len(v.Announcements))
+		for _, a := range v.Announcements {
+			n += len(a.BodyHTML)
+		}
+		for _, m := range v.Members {
+			n += len(m.User.Bio)
+		}
+		return n
+	case []store.CommunityRef:
+		return 64 * (1 + len(v))
+	case *spaceOwner:
+		return 3*record + len(v.user.Bio)
+	}
+	return record
+}

@@ -3,12 +3,14 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
+	"github.com/yanxiu/yanxiu/internal/discussion"
 	"github.com/yanxiu/yanxiu/internal/space"
 	"github.com/yanxiu/yanxiu/internal/store"
 	"github.com/yanxiu/yanxiu/internal/testkit"
@@ -94,4 +96,37 @@ func TestCachedRead(t *testing.T) {
 			t.Fatalf("%d reads for 8 callers that missed together", n)
 		}
 	})
+}
+
+// TestReadCacheBytes checks the bytes bound: values past it evict the
+// least recently used ones, and replacing a value keeps the count right.
+func TestReadCacheBytes(t *testing.T) {
+	db, _ := testkit.Engines()[0].Open(t)
+	ctx := context.Background()
+	c := newReadCache(db)
+	body := strings.Repeat("x", 100_000)
+	page := func(context.Context) (sharedReplies, error) {
+		return sharedReplies{replies: []*discussion.Reply{{BodyHTML: body}}}, nil
+	}
+	for i := range 200 { // 20 MB offered, 8 MB allowed
+		if _, err := cachedRead(ctx, c, i, []string{"replies"}, page); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := c.bytes.Load(); n > readCacheBytes || n < readCacheBytes/2 {
+		t.Fatalf("cache holds %d bytes, bound %d", n, readCacheBytes)
+	}
+	if _, ok := c.lru.Peek(0); ok {
+		t.Fatal("the oldest value survived past the bound")
+	}
+	if _, ok := c.lru.Peek(199); !ok {
+		t.Fatal("the newest value was evicted")
+	}
+	// Filing a key again (after a write) replaces its value and its size.
+	held := c.bytes.Load()
+	e, _ := c.lru.Peek(199)
+	c.add(199, e)
+	if c.bytes.Load() != held {
+		t.Fatalf("replacing a value moved the count from %d to %d", held, c.bytes.Load())
+	}
 }

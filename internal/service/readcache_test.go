@@ -12,7 +12,7 @@ import (
 	"github.com/yanxiu/yanxiu/internal/testkit"
 )
 
-// TestCommunitiesUnderMatchQuery checks the institution listing served from
+// TestCommunitiesUnderMatchQuery checks the institution and member listings served from
 // the read cache and filtered per viewer against the store's query that
 // decides visibility in SQL, for every kind of viewer, subtree and page,
 // and that a change shows on the next listing.
@@ -58,21 +58,30 @@ func TestCommunitiesUnderMatchQuery(t *testing.T) {
 					}
 					f.ViewerPaths = []string{home.Path}
 				}
-				for _, inst := range []*space.Space{w.district, w.school, w.group, w.other} {
+				compare := func(what string, sel store.CommunityFilter) {
+					t.Helper()
 					for _, pg := range [][2]int{{10, 0}, {2, 1}, {3, 8}} {
-						f.InstitutionPath, f.Limit, f.Offset = inst.Path, pg[0], pg[1]
-						cs, total, err := w.svc.Communities(ctx, viewer, store.CommunityFilter{InstitutionPath: inst.Path, Limit: pg[0], Offset: pg[1]})
+						sel.Limit, sel.Offset = pg[0], pg[1]
+						cs, total, err := w.svc.Communities(ctx, viewer, sel)
 						if err != nil {
 							t.Fatal(err)
 						}
+						f.InstitutionPath, f.MemberID, f.Limit, f.Offset = sel.InstitutionPath, sel.MemberID, pg[0], pg[1]
 						want, wantTotal, err := db.R().Communities(ctx, f)
 						if err != nil {
 							t.Fatal(err)
 						}
 						if got, want := listed(cs, total), listed(want, wantTotal); got != want {
-							t.Errorf("viewer %v, %s, page %v: %s, query says %s", viewer != nil, inst.Name, pg, got, want)
+							t.Errorf("viewer %v, %s, page %v: %s, query says %s", viewer != nil, what, pg, got, want)
 						}
 					}
+				}
+				for _, inst := range []*space.Space{w.district, w.school, w.group, w.other} {
+					compare(inst.Name, store.CommunityFilter{InstitutionPath: inst.Path})
+				}
+				// A person's communities, as their personal space lists them.
+				for _, member := range []*account.User{w.teacher, w.stranger, w.schoolAdm, w.districtAdm} {
+					compare("communities of "+member.Username, store.CommunityFilter{MemberID: member.ID})
 				}
 			}
 		}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/yanxiu/yanxiu/internal/space"
 )
@@ -26,6 +28,10 @@ func (q *Q) CommunityRefs(ctx context.Context, path string) ([]CommunityRef, err
 	if err != nil {
 		return nil, fmt.Errorf("list communities under %s: %w", path, err)
 	}
+	return scanCommunityRefs(rows)
+}
+
+func scanCommunityRefs(rows *sql.Rows) ([]CommunityRef, error) {
 	defer rows.Close()
 	var out []CommunityRef
 	for rows.Next() {
@@ -36,6 +42,18 @@ func (q *Q) CommunityRefs(ctx context.Context, path string) ([]CommunityRef, err
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// MemberCommunityRefs lists the communities a person belongs to in the
+// order of Communities (most members first), whoever looks.
+func (q *Q) MemberCommunityRefs(ctx context.Context, userID int64) ([]CommunityRef, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT s.id, s.visibility, i.path FROM space_members m CROSS JOIN`+
+		strings.TrimPrefix(communityFrom, " FROM")+`WHERE m.user_id = $1 AND c.space_id = m.space_id AND `+communityJoin+`
+		ORDER BY s.member_count DESC, s.id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list communities of %d: %w", userID, err)
+	}
+	return scanCommunityRefs(rows)
 }
 
 // MembershipIDs lists the spaces a person is a member of.

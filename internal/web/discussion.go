@@ -337,7 +337,65 @@ func (s *Server) showTopic(w http.ResponseWriter, r *http.Request) {
 	}
 	v.ReplyTo, _ = pathID(r.URL.Query().Get("reply_to"))
 	v.Quote, _ = pathID(r.URL.Query().Get("quote"))
+	if err := v.cacheContent(s.csrfHole); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "topic", v)
+}
+
+// topicContentKey names everything a topic page's content shows a viewer
+// who does not lead the community: the reads of the topic and of its
+// replies, the community, the page, the viewer's rights, which of the
+// page's replies they like and which they wrote, and the language. The
+// CSRF token is left out: the cached content carries the server's CSRF
+// hole instead (see Page.Content).
+type topicContentKey struct {
+	lang                     string
+	topicRead, repliesRead   uint64
+	community                int64
+	communityName            string
+	page, pages              int
+	access                   service.Access
+	canReply, canEdit, canMk bool
+	signedIn                 bool
+	liked, authored          uint64
+}
+
+// cacheContent renders the content of a plain topic page (no reply being
+// written, no attachments, at most 64 replies) through the fragment cache,
+// for viewers who do not lead the community: people of one class (the
+// same rights, likes and authorship on the page) see the same HTML, so the
+// page is rendered once for them instead of for every visit — its fifty
+// replies with their buttons were most of the page's CPU. Leads, who get
+// moderation forms and see hidden posts, have theirs rendered each time.
+func (v *topicView) cacheContent(hole string) error {
+	p := v.P
+	if p.Access.Lead || v.ReplyTo != 0 || v.Quote != 0 || v.Body != "" || len(v.Errors) > 0 ||
+		p.Topic.AttachmentCount > 0 || len(p.Replies) > 64 || p.TopicRead == 0 || len(p.Replies) > 0 && p.RepliesRead == 0 {
+		return nil
+	}
+	key := topicContentKey{lang: v.Lang, topicRead: p.TopicRead, repliesRead: p.RepliesRead, community: p.Community.Space.ID,
+		communityName: p.Community.Space.Name, page: p.Page, pages: p.Pages, access: p.Access, canReply: p.CanReply,
+		canEdit: p.CanEditTopic, canMk: p.CanMarkExpert, signedIn: v.User != nil}
+	for i, r := range p.Replies {
+		if r.Liked {
+			key.liked |= 1 << i
+		}
+		if v.User != nil && r.AuthorID == v.User.ID {
+			key.authored |= 1 << i
+		}
+	}
+	holed := *v.Page
+	holed.CSRF = hole
+	hv := *v
+	hv.Page = &holed
+	h, err := v.frag.render(key, "content", hv)
+	if err != nil {
+		return err
+	}
+	v.Content = h
+	return nil
 }
 
 func (s *Server) topicView(r *http.Request, id int64, page int, p *Page) (topicView, error) {

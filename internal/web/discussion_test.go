@@ -389,3 +389,73 @@ func TestDiscussionMessageKeys(t *testing.T) {
 		}
 	}
 }
+
+// A topic page's content is rendered once per class of viewer and shared,
+// yet every viewer's forms carry their own CSRF token (and the placeholder
+// that stands for it in the cache never reaches a page), each sees their
+// own likes and edit links, and a new reply shows on the next visit.
+func TestTopicContentSharedPerViewerClass(t *testing.T) {
+	for _, e := range testkit.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newForumFixture(t, e)
+			base := f.srv.URL
+			ctx := context.Background()
+			svc := f.srv.App.Service
+			tp, err := svc.CreateTopic(ctx, f.schoolAdm, f.open.Space.ID, discussion.TopicInput{Title: "单元整体教学", Body: "怎么做"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var replies []*discussion.Reply
+			for _, body := range []string{"第一条", "第二条"} {
+				r, err := svc.Reply(ctx, f.schoolAdm, tp.ID, discussion.ReplyInput{Body: body}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				replies = append(replies, r)
+			}
+			mine, err := svc.Reply(ctx, f.colleague, tp.ID, discussion.ReplyInput{Body: "同事的回复"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Like(ctx, f.teacher, replies[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			topic := base + "/topics/" + itoa(tp.ID)
+			teacher, colleague, anon := f.client(t, f.teacher), f.client(t, f.colleague), f.client(t, nil)
+			tokens := map[*http.Client]string{teacher: f.srv.CSRF(t, teacher, "/"), colleague: f.srv.CSRF(t, colleague, "/")}
+			unlike := `action="/replies/` + itoa(replies[0].ID) + `/unlike"`
+			edit := `href="/replies/` + itoa(mine.ID) + `/edit"`
+			hole := regexp.MustCompile(`csrf-hole-[0-9a-f]+`)
+			for round := range 2 { // the second comes from the cache
+				for c, token := range tokens {
+					code, body := get(t, c, topic)
+					wantStatus(t, "topic page", code, http.StatusOK, body, "第二条", `name="csrf" value="`+token+`"`)
+					if hole.MatchString(body) {
+						t.Fatalf("round %d: the CSRF placeholder reached a page", round)
+					}
+					for _, other := range tokens {
+						if other != token && strings.Contains(body, other) {
+							t.Fatalf("round %d: a page carries another viewer's CSRF token", round)
+						}
+					}
+					if strings.Contains(body, unlike) != (c == teacher) {
+						t.Errorf("round %d: like state shown to the wrong viewer", round)
+					}
+					if strings.Contains(body, edit) != (c == colleague) {
+						t.Errorf("round %d: edit link shown to the wrong viewer", round)
+					}
+				}
+				code, body := get(t, anon, topic)
+				wantStatus(t, "topic page for a visitor", code, http.StatusOK, body, "第二条")
+				if strings.Contains(body, `name="csrf" value="`+tokens[teacher]) || hole.MatchString(body) {
+					t.Fatalf("round %d: a visitor's page carries a member's token or the placeholder", round)
+				}
+			}
+			if _, err := svc.Reply(ctx, f.teacher, tp.ID, discussion.ReplyInput{Body: "新的回复"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			code, body := get(t, colleague, topic)
+			wantStatus(t, "topic page after a reply", code, http.StatusOK, body, "新的回复")
+		})
+	}
+}

@@ -57,8 +57,10 @@ func (c *fragmentCache) put(key any, h template.HTML) {
 }
 
 // fragmentBudget is what the fragment cache may hold: at about 2 KB a reply,
-// some 8,000 replies, the first pages of a few hundred busy topics.
-const fragmentBudget = 16 << 20
+// some 6,000 replies, the first pages of a few hundred busy topics. It is
+// live heap, which the server's memory budget (GOMEMLIMIT, cmd/yanxiu)
+// shares with everything else.
+const fragmentBudget = 12 << 20
 
 // fragmenter renders the named templates of one page for one request,
 // through the server's cache. Views hold one so that their methods can

@@ -62,6 +62,9 @@ type Server struct {
 	pages       map[string]map[string]*template.Template // by language, then page name
 	// fragments holds rendered parts of pages; see fragmentCache.
 	fragments *fragmentCache
+	// csrfHole stands for the viewer's CSRF token in cached HTML; see
+	// Page.Content.
+	csrfHole string
 }
 
 // New parses the templates and returns a Server.
@@ -74,7 +77,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{svc: o.Service, cat: o.Catalog, assets: o.Assets, blobs: o.Blobs, api: o.API, log: o.Logger,
 		baseURL: o.BaseURL, secure: o.SecureCookies, maxBody: o.MaxBodyBytes, tempDir: o.TempDir, concurrency: o.Concurrency,
-		fragments: newFragmentCache(fragmentBudget)}
+		fragments: newFragmentCache(fragmentBudget), csrfHole: newCSRFHole()}
 	pages, err := parsePages(s.templateFuncs(), s.cat, s.assets)
 	if err != nil {
 		return nil, err
