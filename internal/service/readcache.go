@@ -16,9 +16,10 @@ import (
 
 // readCache keeps the parts of the busiest pages that every visitor sees
 // alike (an institution's members and sub-units, a community's record,
-// members, themes and briefings): profiles of the institution and
-// community pages under load put half of their CPU into reading those
-// again for every request, while they change a few times a day.
+// members, themes and briefings, a topic and its pages of replies, the
+// communities of a subtree or a person, a personal space's owner):
+// profiles of those pages under load put half of their CPU into reading
+// them again for every request, while most change a few times a day.
 //
 // A value is filed with the store's stamp of the tables it was read from
 // (store.DB.Stamp) and served only while that stamp holds, so a write of
