@@ -311,16 +311,30 @@ type surveyResultsDTO struct {
 	Dimensions   []surveyDimensionResultDTO `json:"dimensions"`
 	Items        []surveyItemResultDTO      `json:"items"`
 	Correlations []surveyCorrelationDTO     `json:"correlations"`
+	Differences  []surveyDifferenceDTO      `json:"differences"`
 	// Withheld says why an anonymous questionnaire's analysis of this
 	// subset or grouping is not given (too few responses); null otherwise.
 	Withheld *surveyReasonDTO `json:"withheld"`
+}
+
+// surveyDifferenceDTO is the differential analysis by one variable: every
+// dimension score compared across its groups.
+type surveyDifferenceDTO struct {
+	Variable   string                      `json:"variable"`
+	Withheld   bool                        `json:"withheld"`
+	Dimensions []surveyDimensionCompareDTO `json:"dimensions"`
+}
+
+type surveyDimensionCompareDTO struct {
+	Key        string               `json:"key"`
+	Comparison *surveyComparisonDTO `json:"comparison"`
 }
 
 // newSurveyResults converts results; reason translates stats' reasons.
 func newSurveyResults(res *service.SurveyResults, reason func(*stats.Error) *surveyReasonDTO) surveyResultsDTO {
 	out := surveyResultsDTO{SurveyID: res.Survey.ID, Submitted: res.Submitted, Drafts: res.Drafts, N: res.N,
 		Rates: []surveyRateDTO{}, Dimensions: []surveyDimensionResultDTO{}, Items: []surveyItemResultDTO{},
-		Correlations: []surveyCorrelationDTO{}}
+		Correlations: []surveyCorrelationDTO{}, Differences: []surveyDifferenceDTO{}}
 	if res.Group != nil {
 		g := res.Group.Name
 		out.Group = &g
@@ -379,6 +393,13 @@ func newSurveyResults(res *service.SurveyResults, reason func(*stats.Error) *sur
 			d.Alpha, d.StdAlpha = &a, &s
 		}
 		out.Dimensions = append(out.Dimensions, d)
+	}
+	for _, df := range res.Differences {
+		d := surveyDifferenceDTO{Variable: df.Variable.Name, Withheld: df.Withheld, Dimensions: []surveyDimensionCompareDTO{}}
+		for i, c := range df.Scores {
+			d.Dimensions = append(d.Dimensions, surveyDimensionCompareDTO{Key: res.Dimensions[i].Dimension.Key, Comparison: cmp(c)})
+		}
+		out.Differences = append(out.Differences, d)
 	}
 	for _, ir := range res.Items {
 		it := surveyItemResultDTO{ID: ir.Item.ID, Kind: string(ir.Item.Kind), Frequencies: []surveyFreqDTO{},

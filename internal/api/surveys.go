@@ -122,8 +122,9 @@ func (a *API) submitSurveyResponse(w http.ResponseWriter, r *http.Request, me *a
 
 // showSurveyResults answers GET /surveys/{id}/results: counts, response
 // rates, dimension scores with reliability, and item frequencies, for
-// managers; group=VARIABLE compares groups and f.VARIABLE=CODE (repeatable)
-// keeps a subset, as on the results page.
+// managers; group=VARIABLE compares groups, compare=VARIABLE (repeatable)
+// compares every dimension score by each variable, and f.VARIABLE=CODE
+// (repeatable) keeps a subset, as on the results page.
 func (a *API) showSurveyResults(w http.ResponseWriter, r *http.Request, me *account.User) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -137,6 +138,8 @@ func (a *API) showSurveyResults(w http.ResponseWriter, r *http.Request, me *acco
 		switch name, isFilter := strings.CutPrefix(key, "f."); {
 		case key == "group":
 			q.GroupBy = vals[0]
+		case key == "compare":
+			q.CompareBy = vals
 		case isFilter && name != "":
 			for _, v := range vals {
 				n, ok := smallInt(v)

@@ -83,6 +83,15 @@ func (f *fixture) exerciseSurveys(t *testing.T) {
 	if rt := res.Dimensions[0].Comparison.RankTest; rt == nil || (rt.Test == nil && rt.Reason == nil) || len(res.Correlations) != 0 {
 		t.Fatalf("rank test %+v, correlations %+v", rt, res.Correlations)
 	}
+	// The differential analysis: every dimension by each variable asked.
+	res = decode[surveyResultsDTO](t, f.get("xiaozhang", base+"/results?compare=Q1").want(t, 200))
+	if len(res.Differences) != 1 || res.Differences[0].Variable != "Q1" || res.Differences[0].Withheld ||
+		len(res.Differences[0].Dimensions) != 1 || res.Differences[0].Dimensions[0].Key != res.Dimensions[0].Key ||
+		res.Differences[0].Dimensions[0].Comparison == nil || res.Group != nil {
+		t.Fatalf("differences %+v", res.Differences)
+	}
+	f.get("xiaozhang", base+"/results?compare=Q1&compare=Q1").want(t, 400)
+	f.get("xiaozhang", base+"/results?compare=nope").want(t, 400)
 	// Creating from a template, then opening and closing.
 	made := decode[surveyDetailDTO](t, f.post("xiaozhang", "/api/v1/surveys", map[string]any{"template": survey.TemplateCommunity,
 		"title": "共同体问卷", "anonymous": true}).want(t, 201))
@@ -169,6 +178,11 @@ func TestSurveyAPIRules(t *testing.T) {
 		res = decode[surveyResultsDTO](t, f.get("xiaozhang", base+"/results").want(t, 200))
 		if res.Submitted != 1 || len(res.Dimensions) != 6 || res.Dimensions[0].AlphaReason == nil || res.Withheld != nil {
 			t.Fatalf("results of one response %+v", res)
+		}
+		// A group of one is too small to compare anonymously.
+		if res := decode[surveyResultsDTO](t, f.get("xiaozhang", base+"/results?compare=Q1").want(t, 200)); len(res.Differences) != 1 ||
+			!res.Differences[0].Withheld || len(res.Differences[0].Dimensions) != 0 {
+			t.Fatalf("anonymous differences %+v", res.Differences)
 		}
 		// Six dimensions make fifteen pairs, none computable from one response.
 		if c := res.Correlations; len(c) != 15 || c[0].A != res.Dimensions[0].Key || c[0].B != res.Dimensions[1].Key ||

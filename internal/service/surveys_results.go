@@ -36,6 +36,11 @@ type ResultsQuery struct {
 	Filters map[string][]int
 	// GroupBy names a categorical variable to compare groups by.
 	GroupBy string
+	// CompareBy names categorical variables to compare every dimension
+	// score by, one table each: the differential analysis of a research
+	// report (each dimension by gender, by years of teaching, ...), from
+	// the same pass over the responses.
+	CompareBy []string
 	// Lang labels options and groups ("zh-CN" or "en").
 	Lang string
 }
@@ -59,6 +64,9 @@ type SurveyResults struct {
 	// Correlations pairs the dimension scores (each pair once, in the
 	// order of the dimensions).
 	Correlations []DimensionCorrelation
+	// Differences compares every dimension score by each of the query's
+	// CompareBy variables, in their order.
+	Differences []Difference
 	// Withheld is the i18n key of why an anonymous questionnaire's analysis
 	// is not shown (a subset, or a group, of fewer than
 	// survey.MinAnonymousGroup responses); empty when nothing is withheld.
@@ -106,6 +114,19 @@ type Comparison struct {
 	KW        *stats.KruskalWallis
 	NonParErr *stats.Error
 }
+
+// Difference compares every dimension score across the groups of one
+// categorical variable: Scores[i] is Dimensions[i]'s comparison. For an
+// anonymous questionnaire with a group of fewer than
+// survey.MinAnonymousGroup responses, Withheld is set and Scores empty.
+type Difference struct {
+	Variable survey.Variable
+	Scores   []*Comparison
+	Withheld bool
+}
+
+// MaxCompareBy bounds the variables of one differential analysis.
+const MaxCompareBy = 10
 
 // DimensionCorrelation is the Pearson and Spearman correlation of two
 // dimension scores over the responses that have both.
@@ -220,8 +241,14 @@ func daysInOrder(byDay map[int64]int) []store.DayCount {
 // smallGroup reports whether a group of the grouping variable has at least
 // one response but fewer than survey.MinAnonymousGroup.
 func (res *SurveyResults) smallGroup(tab *survey.Table) bool {
+	return res.smallGroupOf(tab, res.Group.Name)
+}
+
+// smallGroupOf reports whether a group of categorical variable name has at
+// least one response but fewer than survey.MinAnonymousGroup.
+func (res *SurveyResults) smallGroupOf(tab *survey.Table, name string) bool {
 	n := map[int]int{}
-	for _, x := range tab.Floats(res.varIndex(res.Group.Name)) {
+	for _, x := range tab.Floats(res.varIndex(name)) {
 		if !math.IsNaN(x) {
 			n[int(x)]++
 		}
@@ -300,6 +327,15 @@ func (res *SurveyResults) checkQuery() error {
 		} else {
 			g := res.Variables[i]
 			res.Group = &g
+		}
+	}
+	if len(res.Query.CompareBy) > MaxCompareBy {
+		f.Add("compare", "survey.error.too_many_compare", "max", MaxCompareBy)
+	}
+	for k, name := range res.Query.CompareBy {
+		if i := res.varIndex(name); i < 0 || !Categorical(res.Variables[i]) || slices.Contains(res.Query.CompareBy[:k], name) {
+			f.Add("compare", "form.invalid_choice")
+			break
 		}
 	}
 	return f.Err()
@@ -575,8 +611,33 @@ func (a *analysis) run(d *survey.Definition) error {
 			pairs = append(pairs, [2]int{i, j})
 		}
 	}
-	return parallel(len(pairs)+1, func(k int) error {
+	// And the differential analysis: every score by each variable asked.
+	type cell struct{ diff, dim int }
+	var cells []cell
+	var factors []*stats.Factor
+	for d, name := range res.Query.CompareBy {
+		df := Difference{Variable: res.Variables[res.varIndex(name)]}
+		if res.Survey.Anonymous && res.smallGroupOf(a.tab, name) {
+			df.Withheld = true
+		} else {
+			df.Scores = make([]*Comparison, len(scores))
+			for i := range scores {
+				cells = append(cells, cell{d, i})
+			}
+		}
+		f, err := a.factor(res.varIndex(name))
+		if err != nil {
+			return err
+		}
+		res.Differences, factors = append(res.Differences, df), append(factors, f)
+	}
+	return parallel(len(pairs)+1+len(cells), func(k int) error {
 		var err error
+		if k > len(pairs) {
+			c := cells[k-len(pairs)-1]
+			res.Differences[c.diff].Scores[c.dim], err = compare(scores[c.dim], factors[c.diff])
+			return err
+		}
 		if k == len(pairs) {
 			if len(all) >= 3 {
 				if res.Validity, err = stats.KaiserMeyerOlkin(all); err != nil {

@@ -96,11 +96,45 @@ func TestSurveyResultsColumnsMatchRows(t *testing.T) {
 			compareQueries(t, w, []*survey.Survey{named, anonymous}, queries)
 			restore()
 		}
+		// The differential analysis compares every dimension as grouping by
+		// each variable does, from one pass; bad variables are refused.
+		full, err := w.svc.SurveyResults(ctx, w.schoolAdm, named.ID, service.ResultsQuery{CompareBy: []string{gender, years}})
+		if err != nil || len(full.Differences) != 2 || full.Group != nil {
+			t.Fatalf("differences: %+v, %v", full, err)
+		}
+		for k, name := range []string{gender, years} {
+			grouped, err := w.svc.SurveyResults(ctx, w.schoolAdm, named.ID, service.ResultsQuery{GroupBy: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := full.Differences[k]
+			if d.Variable.Name != name || d.Withheld || len(d.Scores) != len(grouped.Dimensions) || len(d.Scores) == 0 {
+				t.Fatalf("difference by %s: %+v", name, d)
+			}
+			for i, c := range d.Scores {
+				if diff := sameResults(reflect.ValueOf(c), reflect.ValueOf(grouped.Dimensions[i].Compare), name); diff != "" {
+					t.Errorf("dimension %d by %s: %s", i, name, diff)
+				}
+			}
+		}
+		for _, bad := range [][]string{{gender, gender}, {"NOPE"}, make([]string, service.MaxCompareBy+1)} {
+			_, err := w.svc.SurveyResults(ctx, w.schoolAdm, named.ID, service.ResultsQuery{CompareBy: bad})
+			wantCode(t, err, apperr.Invalid)
+		}
+		// Anonymous: a variable with a group under five is withheld.
+		anon, err := w.svc.SurveyResults(ctx, w.schoolAdm, anonymous.ID, service.ResultsQuery{CompareBy: []string{byKind["single"]}})
+		if err != nil || len(anon.Differences) != 1 {
+			t.Fatalf("anonymous differences: %+v, %v", anon, err)
+		}
+		if small := anon.Differences[0]; small.Withheld != (len(small.Scores) == 0) {
+			t.Fatalf("anonymous difference withheld %v with %d scores", small.Withheld, len(small.Scores))
+		}
+
 		// A failure while decoding (here the cells limit, at the 11th
 		// response) stops the reader and is the analysis' error.
 		defer service.SetAnswersBatchBytes(1)()
 		defer service.SetMaxSurveyCells(10 * len(vars))()
-		_, err := w.svc.SurveyResults(ctx, w.schoolAdm, named.ID, service.ResultsQuery{})
+		_, err = w.svc.SurveyResults(ctx, w.schoolAdm, named.ID, service.ResultsQuery{})
 		wantCode(t, err, apperr.TooLarge)
 	})
 }

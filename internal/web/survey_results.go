@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,9 @@ import (
 // Results of a questionnaire: the results page (tables, and ECharts charts
 // that load their data from results.json, since the content security
 // policy forbids inline scripts), the print-ready report, and the raw data
-// exports. The query string selects the subset and the grouping:
-// f.<variable>=<code> (repeatable) and group=<variable>.
+// exports. The query string selects the subset, the grouping and the
+// differential analysis: f.<variable>=<code> (repeatable), group=<variable>
+// and compare=<variable> (repeatable).
 
 type surveyResultsView struct {
 	*Page
@@ -65,6 +67,11 @@ func surveyQuery(r *http.Request, lang string) service.ResultsQuery {
 		}
 	}
 	q.GroupBy = clip(vals.Get("group"), 40)
+	for _, name := range vals["compare"] {
+		if name != "" && len(q.CompareBy) < service.MaxCompareBy {
+			q.CompareBy = append(q.CompareBy, clip(name, 40))
+		}
+	}
 	return q
 }
 
@@ -78,6 +85,9 @@ func surveyQueryString(q service.ResultsQuery) string {
 	}
 	if q.GroupBy != "" {
 		v.Set("group", q.GroupBy)
+	}
+	for _, name := range q.CompareBy {
+		v.Add("compare", name)
 	}
 	return v.Encode()
 }
@@ -142,6 +152,11 @@ func (s *Server) showSurveyReport(w http.ResponseWriter, r *http.Request) {
 func (v *surveyResultsView) MinGroup() int { return survey.MinAnonymousGroup }
 
 // Filtered reports whether a candidate's code is selected.
+// Compares reports whether the differential analysis compares by name.
+func (v *surveyResultsView) Compares(name string) bool {
+	return slices.Contains(v.R.Query.CompareBy, name)
+}
+
 func (v *surveyResultsView) Filtered(name string, code int) bool {
 	for _, c := range v.R.Query.Filters[name] {
 		if c == code {

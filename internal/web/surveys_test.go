@@ -216,6 +216,8 @@ func surveyPages(t *testing.T, e testkit.Engine) {
 	checkPages(t, base, []pageCase{
 		{"results", host.c, "/surveys/" + sid + "/results", 200, []string{"维度与信度", "Cronbach", "各机构回收率", `data-chart="dimensions"`, "多一些跨校交流"}, nil},
 		{"grouped results", host.c, "/surveys/" + sid + "/results?group=" + q1, 200, []string{"组别"}, nil},
+		{"differential analysis", host.c, "/surveys/" + sid + "/results?compare=" + q1, 200,
+			[]string{`id="differences-` + q1 + `"`, "的差异分析", "组别", `name="compare" value="` + q1 + `" checked`}, nil},
 		{"filtered results", host.c, "/surveys/" + sid + "/results?f." + q1 + "=1", 200, []string{"本次分析"}, nil},
 		{"stale query", host.c, "/surveys/" + sid + "/results?group=nope&f.zz=1", 200, nil, nil},
 		{"report", host.c, "/surveys/" + sid + "/report?group=" + q1, 200, []string{"data-print", "打印"}, []string{`class="filter-form"`}},
