@@ -100,7 +100,7 @@ func tuneGC() {
 		debug.SetGCPercent(200)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(92 << 20)
+		debug.SetMemoryLimit(90 << 20)
 	}
 }
 

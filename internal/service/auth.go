@@ -34,6 +34,36 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
+// hashPassword and checkPassword run argon2id, which holds its memory
+// parameter (19 MiB by default) for each hash, at most argonSlots at once.
+// A burst of sign-ins (a class logging in together, the benchmark's 32
+// writers) would otherwise hold 19 MiB for every request admitted at the
+// same time, past the server's memory budget; in line they take ~40 ms each.
+func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
+	if err := s.argonSlot(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-s.argonSlots }()
+	return account.HashPassword(pw, s.argon)
+}
+
+func (s *Service) checkPassword(ctx context.Context, pw, hash string) (bool, error) {
+	if err := s.argonSlot(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-s.argonSlots }()
+	return account.CheckPassword(pw, hash)
+}
+
+func (s *Service) argonSlot(ctx context.Context) error {
+	select {
+	case s.argonSlots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func randomToken(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
@@ -92,7 +122,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (string, *account.Se
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return "", nil, nil, err
 	}
-	ok, err := account.CheckPassword(in.Password, hash)
+	ok, err := s.checkPassword(ctx, in.Password, hash)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("check password of %s: %w", username, err)
 	}
@@ -200,11 +230,11 @@ func (s *Service) ChangePassword(ctx context.Context, u *account.User, keepSessi
 	if err != nil {
 		return err
 	}
-	if ok, err := account.CheckPassword(current, hash); err != nil || !ok {
+	if ok, err := s.checkPassword(ctx, current, hash); err != nil || !ok {
 		f.Add("current", "account.password.wrong")
 		return f.Err()
 	}
-	newHash, err := account.HashPassword(next, s.argon)
+	newHash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}

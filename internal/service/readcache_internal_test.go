@@ -130,3 +130,31 @@ func TestReadCacheBytes(t *testing.T) {
 		t.Fatalf("replacing a value moved the count from %d to %d", held, c.bytes.Load())
 	}
 }
+
+// TestArgonSlots checks that password hashing waits for a slot, and gives
+// up with the request's context.
+func TestArgonSlots(t *testing.T) {
+	db, _ := testkit.Engines()[0].Open(t)
+	s := New(Options{DB: db, Argon2: account.FastArgon2})
+	for range cap(s.argonSlots) {
+		s.argonSlots <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.hashPassword(ctx, "long-enough-1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("hashing with every slot taken: %v", err)
+	}
+	for range cap(s.argonSlots) {
+		<-s.argonSlots
+	}
+	h, err := s.hashPassword(context.Background(), "long-enough-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.checkPassword(context.Background(), "long-enough-1", h); !ok || err != nil {
+		t.Fatalf("check: %v %v", ok, err)
+	}
+	if len(s.argonSlots) != 0 {
+		t.Fatal("a slot was not given back")
+	}
+}

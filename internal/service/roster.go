@@ -66,7 +66,7 @@ func (s *Service) ImportRoster(ctx context.Context, actor *account.User, institu
 	for i := range res.Lines {
 		if res.Lines[i].Action == RosterCreate {
 			res.Lines[i].Password = initialPassword()
-			h, err := account.HashPassword(res.Lines[i].Password, s.argon)
+			h, err := s.hashPassword(ctx, res.Lines[i].Password)
 			if err != nil {
 				return nil, err
 			}

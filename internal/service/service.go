@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/yanxiu/yanxiu/internal/account"
@@ -50,16 +51,19 @@ type Options struct {
 
 // Service is the use-case layer.
 type Service struct {
-	db      *store.DB
-	blobs   Blobs
-	log     *slog.Logger
-	now     func() time.Time
-	argon   account.Argon2Params
-	ttl     time.Duration
-	spaces  *spaceCache
-	reads   *readCache
-	touched touchLimiter
-	notify  *notifier
+	db     *store.DB
+	blobs  Blobs
+	log    *slog.Logger
+	now    func() time.Time
+	argon  account.Argon2Params
+	ttl    time.Duration
+	spaces *spaceCache
+	reads  *readCache
+	// argonSlots bounds the password hashes computed at once; see
+	// hashPassword.
+	argonSlots chan struct{}
+	touched    touchLimiter
+	notify     *notifier
 	// fanoutBatch is Options.FanoutBatch with its default.
 	fanoutBatch int
 	files       blob.Store
@@ -85,7 +89,7 @@ func New(o Options) *Service {
 		o.FanoutBatch = DefaultFanoutBatch
 	}
 	return &Service{db: o.DB, blobs: o.Blobs, log: o.Logger, now: o.Now, argon: o.Argon2, ttl: o.SessionTTL,
-		spaces: newSpaceCache(o.DB), reads: newReadCache(o.DB), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch,
+		spaces: newSpaceCache(o.DB), reads: newReadCache(o.DB), argonSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)), notify: newNotifier(o.Notify), fanoutBatch: o.FanoutBatch,
 		files: o.Files, resOpts: o.Resources.withDefaults()}
 }
 

@@ -130,7 +130,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *account.User, in NewUse
 	if !canAssignRole(actor, in.Role) {
 		return nil, errForbidden
 	}
-	hash, err := account.HashPassword(in.Password, s.argon)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}

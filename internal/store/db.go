@@ -74,7 +74,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// them, the pages people open most are served from the service's read
 	// cache, and the server's resident memory has a budget (200 MB at
 	// district scale, docs/PERFORMANCE.md).
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)&_pragma=cache_size(-5000)")
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)&_pragma=cache_size(-4000)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
