@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
 	"github.com/yanxiu/yanxiu/internal/account"
 	"github.com/yanxiu/yanxiu/internal/apperr"
 	"github.com/yanxiu/yanxiu/internal/community"
+	"github.com/yanxiu/yanxiu/internal/store"
 )
 
 // Memberships of communities: members and their roles, joining and
@@ -17,28 +19,14 @@ import (
 // listMembers answers GET /communities/{id}/members for readers of the
 // community, in name order, each with their role.
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	q := newQuery(r)
-	limit, offset := q.page()
-	if err := q.err(); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	c, _, err := a.svc.Community(r.Context(), me, id)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	ms, err := a.svc.CommunityMembers(r.Context(), me, id, limit, offset)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	a.writeJSON(w, http.StatusOK, newList(ms, c.Space.MemberCount, newMember))
+	listUnder(a, w, r, me, func(ctx context.Context, me *account.User, id int64, limit, offset int) ([]store.Member, int, error) {
+		c, _, err := a.svc.Community(ctx, me, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		ms, err := a.svc.CommunityMembers(ctx, me, id, limit, offset)
+		return ms, c.Space.MemberCount, err
+	}, newMember)
 }
 
 // joinCommunity answers POST /communities/{id}/join: open communities admit

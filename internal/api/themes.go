@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
 	"github.com/yanxiu/yanxiu/internal/account"
 	"github.com/yanxiu/yanxiu/internal/apperr"
 	"github.com/yanxiu/yanxiu/internal/community"
+	"github.com/yanxiu/yanxiu/internal/service"
 )
 
 // Theme negotiation: proposals and their discussion, approval-voting
@@ -132,24 +134,14 @@ func (a *API) withdrawProposal(w http.ResponseWriter, r *http.Request, me *accou
 // listRounds answers GET /communities/{id}/rounds: the latest voting rounds,
 // newest first, as the caller may see them.
 func (a *API) listRounds(w http.ResponseWriter, r *http.Request, me *account.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	q := newQuery(r)
-	limit, offset := q.page()
-	if err := q.err(); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	vs, err := a.svc.Rounds(r.Context(), me, id)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	page, total := pageOf(vs, limit, offset)
-	a.writeJSON(w, http.StatusOK, newList(page, total, newRound))
+	listUnder(a, w, r, me, func(ctx context.Context, me *account.User, id int64, limit, offset int) ([]service.RoundView, int, error) {
+		vs, err := a.svc.Rounds(ctx, me, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		page, total := pageOf(vs, limit, offset)
+		return page, total, nil
+	}, newRound)
 }
 
 // createRound answers POST /communities/{id}/rounds: the host opens an
